@@ -1,0 +1,66 @@
+# ragd front door. Every target installs what it is missing first.
+#   make        build build/ragd (Release)
+#   make demo   build, ingest examples/knowledge into a fresh data folder, ask it questions
+#   make test   unit tests under ASan+UBSan, integration tests against the real binary,
+#               metric cross-checks, and a short libFuzzer run of every loader
+#   make bench  the side-by-side benchmarks of bench/ (slow; not part of make test)
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD := build
+ASAN_BUILD := build-asan
+FUZZ_BUILD := build-fuzz
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_DATA := $(BUILD)/demo-data
+FUZZ_SECONDS ?= 20
+
+.PHONY: all deps pydeps demo test unit-test integration-test fuzz bench format clean
+
+all: $(BUILD)/ragd
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(VENV)/.stamp: requirements-test.txt
+	@bash scripts/install-deps.sh
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+pydeps: $(VENV)/.stamp
+
+$(BUILD)/ragd: deps FORCE
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAGD_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target ragd
+
+demo: $(BUILD)/ragd
+	@bash scripts/demo.sh $(BUILD)/ragd $(DEMO_DATA)
+
+unit-test: deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAGD_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  RAGD_SOURCE_DIR=$(CURDIR) ctest --output-on-failure -j $(JOBS)
+
+integration-test: $(BUILD)/ragd pydeps
+	RAGD_BIN=$(CURDIR)/$(BUILD)/ragd $(PY) -m pytest -q tests/integration
+
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAGD_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@bash scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+test: unit-test integration-test fuzz
+
+bench: $(BUILD)/ragd pydeps
+	@bash bench/run_all.sh
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+FORCE:
