@@ -24,7 +24,8 @@ TEST(Dates, RejectsNonDates) {
 }
 
 TEST(Dates, RoundTrips) {
-  for (int32_t days = -700000; days < 2900000; days += 997)  // years 0053..9909 {
+  // Years 0053..9909: the format is four-digit years only.
+  for (int32_t days = -700000; days < 2900000; days += 997) {
     auto text = format_iso_date(days);
     ASSERT_EQ(parse_iso_date(text), days) << text;
   }
