@@ -1,0 +1,58 @@
+#include "jobs/data_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace ragd {
+
+std::string resolve_data_dir(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("RAGD_DATA"); env != nullptr && *env != '\0') return env;
+  return "./ragd-data";
+}
+
+std::string DataDir::lexical_index_path(int64_t collection_id) const {
+  return root_ + "/index/" + std::to_string(collection_id) + "/lexical";
+}
+
+bool DataDir::exists() const {
+  std::error_code ec;
+  return std::filesystem::is_directory(root_, ec);
+}
+
+Status DataDir::ensure_exists() const {
+  std::error_code ec;
+  std::filesystem::create_directories(root_, ec);
+  if (ec || !std::filesystem::is_directory(root_)) {
+    return Status::io("cannot create data folder '" + root_ + "': " +
+                      (ec ? ec.message() : "not a directory") +
+                      "; choose another with --data DIR or $RAGD_DATA");
+  }
+  return Status::ok();
+}
+
+Result<std::unique_ptr<WriteLock>> WriteLock::acquire(const DataDir& dir) {
+  std::string path = dir.root() + "/write.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::io("cannot open '" + path + "': " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::error(ErrorCode::kAlreadyExists,
+                         "another ragd process is writing to '" + dir.root() +
+                             "'; wait for it to finish and try again");
+  }
+  return std::unique_ptr<WriteLock>(new WriteLock(fd));
+}
+
+WriteLock::~WriteLock() {
+  ::flock(fd_, LOCK_UN);
+  ::close(fd_);
+}
+
+}  // namespace ragd

@@ -1,0 +1,48 @@
+// The data folder: where a ragd installation keeps its store and indexes.
+//
+// Layout:  <data>/ragd.db            SQLite store (WAL: ragd.db-wal, ragd.db-shm)
+//          <data>/index/<id>/lexical  lexical index of collection <id>
+//          <data>/write.lock          held (flock) by the one process that writes
+// Thread-safety: DataDir is immutable; WriteLock is owned by one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace ragd {
+
+// --data flag, else $RAGD_DATA, else ./ragd-data.
+std::string resolve_data_dir(const std::string& flag_value);
+
+class DataDir {
+ public:
+  explicit DataDir(std::string root) : root_(std::move(root)) {}
+  const std::string& root() const { return root_; }
+  std::string store_path() const { return root_ + "/ragd.db"; }
+  std::string lexical_index_path(int64_t collection_id) const;
+  // Creates the folder when missing; fails when it cannot be created or written.
+  Status ensure_exists() const;
+  bool exists() const;
+
+ private:
+  std::string root_;
+};
+
+// Exclusive writer lock on a data folder (ingest, rm, eval indexing). Readers never take it.
+class WriteLock {
+ public:
+  // Fails with a clear message when another ragd process holds it.
+  static Result<std::unique_ptr<WriteLock>> acquire(const DataDir& dir);
+  ~WriteLock();
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  explicit WriteLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+}  // namespace ragd
