@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
+
 namespace ragd {
 
 struct AnalyzerConfig {
@@ -48,6 +50,10 @@ class Analyzer {
   void analyze_with_offsets(std::string_view text, std::vector<Token>& tokens) const;
 
   const AnalyzerConfig& config() const { return config_; }
+
+  // Whether `config` names a stemming language libstemmer has; an Analyzer built from a
+  // config that fails this check does not stem. Call it where configuration is loaded.
+  static Status check_config(const AnalyzerConfig& config);
 
  private:
   struct Impl;
