@@ -1,0 +1,125 @@
+#include "store/statement.h"
+
+#include <sqlite3.h>
+
+#include <limits>
+#include <utility>
+
+#include "store/sqlite_error.h"
+
+namespace ragd {
+
+Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
+  if (sql.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return Status::invalid("SQL statement too long");
+  }
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, &tail);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return sqlite_status(db, rc, "cannot prepare SQL `" + std::string(sql) + "`");
+  }
+  if (raw == nullptr) return Status::internal("empty SQL statement");
+  Statement statement(db, raw);
+  for (; tail != nullptr && tail < sql.data() + sql.size(); ++tail) {
+    if (*tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != ';') {
+      return Status::internal("more than one SQL statement in `" + std::string(sql) + "`");
+    }
+  }
+  return statement;
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      statement_(std::exchange(other.statement_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(statement_);
+    db_ = std::exchange(other.db_, nullptr);
+    statement_ = std::exchange(other.statement_, nullptr);
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(statement_); }
+
+void Statement::reset() {
+  if (statement_ == nullptr) return;
+  // The return value repeats the error of the last step, which was already reported.
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
+Status Statement::bind(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(statement_, index, value);
+  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind an integer");
+  return Status::ok();
+}
+
+Status Statement::bind(int index, std::string_view value) {
+  int rc = sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
+  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind a text value");
+  return Status::ok();
+}
+
+Status Statement::bind(int index, const std::optional<std::string>& value) {
+  if (!value) return bind(index, nullptr);
+  return bind(index, std::string_view(*value));
+}
+
+Status Statement::bind(int index, std::nullptr_t) {
+  int rc = sqlite3_bind_null(statement_, index);
+  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind NULL");
+  return Status::ok();
+}
+
+Result<bool> Statement::step() {
+  int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return sqlite_status(db_, rc, "SQL statement failed");
+}
+
+Status Statement::run() {
+  int rc = sqlite3_step(statement_);
+  while (rc == SQLITE_ROW) rc = sqlite3_step(statement_);
+  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, "SQL statement failed");
+  return Status::ok();
+}
+
+int64_t Statement::column_int64(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
+
+std::string Statement::column_text(int column) const {
+  // Text first, then bytes: sqlite3_column_bytes reports the size of the converted value.
+  const unsigned char* text = sqlite3_column_text(statement_, column);
+  int size = sqlite3_column_bytes(statement_, column);
+  if (text == nullptr || size <= 0) return std::string();
+  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+}
+
+std::optional<std::string> Statement::column_optional_text(int column) const {
+  if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+  return column_text(column);
+}
+
+std::string_view Statement::sql() const {
+  const char* text = sqlite3_sql(statement_);
+  return text == nullptr ? std::string_view() : std::string_view(text);
+}
+
+Status exec_sql(sqlite3* db, const char* sql, std::string_view what) {
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  if (rc == SQLITE_OK) return Status::ok();
+  Status status = sqlite_status(db, rc, what);
+  sqlite3_free(error);
+  return status;
+}
+
+}  // namespace ragd
