@@ -118,7 +118,7 @@ class Store {
   // order, at most `limit`.
   Result<std::vector<ChunkChange>> changes_since(int64_t collection_id, int64_t after_seq,
                                                  size_t limit);
-  int64_t last_change_seq();  // 0 when empty
+  int64_t last_change_seq();  // 0 when empty, -1 when the database cannot be read
   // Index payload for chunks that still exist (missing ids are skipped).
   Result<std::vector<ChunkForIndex>> chunks_for_index(const std::vector<int64_t>& chunk_ids);
 
