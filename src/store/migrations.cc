@@ -102,9 +102,9 @@ Status apply_one(sqlite3* db, const Migration& migration, const std::string& pat
   if (!current) return rollback_with(current.status());
   if (*current >= migration.version) return rollback_with(Status::ok());
   if (*current != migration.version - 1) {
-    return rollback_with(Status::corruption(
-        what + ": the database is at version " + std::to_string(*current) +
-        ", expected " + std::to_string(migration.version - 1)));
+    return rollback_with(Status::corruption(what + ": the database is at version " +
+                                            std::to_string(*current) + ", expected " +
+                                            std::to_string(migration.version - 1)));
   }
   status = exec_sql(db, migration.sql, what);
   if (!status) return rollback_with(status);
@@ -130,13 +130,16 @@ Status newer_version_error(const std::string& path, int version) {
 
 }  // namespace
 
-int latest_schema_version() { return kLatestVersion; }
+int latest_schema_version() {
+  return kLatestVersion;
+}
 
 Result<int> read_schema_version(sqlite3* db) {
   auto exists = migrations_table_exists(db);
   if (!exists) return exists.status();
   if (!*exists) return 0;
-  auto statement = Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  auto statement =
+      Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   if (!statement) return statement.status();
   auto row = statement->step();
   if (!row) return row.status();

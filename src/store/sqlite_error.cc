@@ -9,8 +9,9 @@ namespace ragd {
 Status sqlite_status(sqlite3* db, int rc, std::string_view what) {
   // sqlite3_errmsg describes the most recent failure on the connection, which is `rc` only
   // when the caller asks right away; fall back to the generic text for the code otherwise.
-  const char* detail = db != nullptr && (sqlite3_extended_errcode(db) & 0xff) == (rc & 0xff) ? sqlite3_errmsg(db)
-                                                                          : sqlite3_errstr(rc);
+  const char* detail = db != nullptr && (sqlite3_extended_errcode(db) & 0xff) == (rc & 0xff)
+                           ? sqlite3_errmsg(db)
+                           : sqlite3_errstr(rc);
   std::string message = std::string(what) + ": " + detail;
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:

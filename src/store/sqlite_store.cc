@@ -41,10 +41,18 @@ Status enable_wal(sqlite3* db, const std::string& path) {
   // An in-memory database reports "memory": there is no file to share with readers anyway.
   if (mode != "wal" && mode != "memory") {
     return Status::error(ErrorCode::kUnsupported,
-                         "cannot enable write-ahead logging on '" + path + "' (journal mode "
-                         "stays '" + mode + "'); put the database on a local file system");
+                         "cannot enable write-ahead logging on '" + path +
+                             "' (journal mode "
+                             "stays '" +
+                             mode + "'); put the database on a local file system");
   }
   return Status::ok();
+}
+
+// Every failure of open() names the file, so a user with several databases knows which.
+Status naming_file(const Status& status, const std::string& path) {
+  if (status.message().find(path) != std::string::npos) return status;
+  return Status::error(status.code(), "cannot open database '" + path + "': " + status.message());
 }
 
 }  // namespace
@@ -61,25 +69,27 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     return Status::invalid("database path is empty or contains a NUL byte");
   }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Store> store(new Store(db));  // closes `db` on every return below
   if (rc != SQLITE_OK) return sqlite_status(db, rc, "cannot open database '" + path + "'");
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   RAGD_RETURN_IF_ERROR(enable_wal(db, path));
-  RAGD_RETURN_IF_ERROR(exec_sql(db, kConnectionPragmas, "cannot configure database '" + path + "'"));
+  RAGD_RETURN_IF_ERROR(
+      exec_sql(db, kConnectionPragmas, "cannot configure database '" + path + "'"));
   auto version = apply_migrations(db, path);
-  if (!version) return version.status();
+  if (!version) return naming_file(version.status(), path);
   auto statements = Statements::prepare(db);
-  if (!statements) return statements.status();
+  if (!statements) return naming_file(statements.status(), path);
   store->statements_ = std::move(*statements);
   store->statements_->schema_version = *version;
   return store;
 }
 
-int Store::schema_version() const { return statements_->schema_version; }
+int Store::schema_version() const {
+  return statements_->schema_version;
+}
 
 Status Store::in_transaction(const std::function<Status()>& work) {
   return statements_->atomically(db_, work);

@@ -122,8 +122,8 @@ Result<int64_t> Store::replace_document(int64_t collection_id, const Document& d
       StatementReset reset(s.insert_document);
       RAGD_RETURN_IF_ERROR(s.insert_document.bind_all(
           collection_id, document.key, document.source_path, document.title, document.domain,
-          *tags_json, document.date, *extra_json, document.content_hash, document.text,
-          text_bytes, now));
+          *tags_json, document.date, *extra_json, document.content_hash, document.text, text_bytes,
+          now));
       RAGD_RETURN_IF_ERROR(s.insert_document.run());
       document_id = sqlite3_last_insert_rowid(db_);
     }
@@ -132,8 +132,8 @@ Result<int64_t> Store::replace_document(int64_t collection_id, const Document& d
         StatementReset reset(s.insert_chunk);
         RAGD_RETURN_IF_ERROR(s.insert_chunk.bind_all(
             document_id, chunk.id, static_cast<int64_t>(chunk.ordinal),
-            static_cast<int64_t>(chunk.begin), static_cast<int64_t>(chunk.end),
-            chunk.section_path, chunk.text, static_cast<int64_t>(chunk.token_count)));
+            static_cast<int64_t>(chunk.begin), static_cast<int64_t>(chunk.end), chunk.section_path,
+            chunk.text, static_cast<int64_t>(chunk.token_count)));
         RAGD_RETURN_IF_ERROR(s.insert_chunk.run());
       }
       const int64_t chunk_id = sqlite3_last_insert_rowid(db_);
@@ -185,8 +185,8 @@ Result<std::vector<DocumentInfo>> Store::list_documents(int64_t collection_id,
   }
   Statement& list = statements_->list_documents_with_prefix;
   StatementReset reset(list);
-  RAGD_RETURN_IF_ERROR(list.bind_all(collection_id, prefix, prefix + "/", prefix + "0",
-                                     prefix + "#", prefix + "$"));
+  RAGD_RETURN_IF_ERROR(
+      list.bind_all(collection_id, prefix, prefix + "/", prefix + "0", prefix + "#", prefix + "$"));
   return all_documents(list);
 }
 

@@ -1,7 +1,6 @@
 #include "store/store_rows.h"
 
 #include <exception>
-
 #include <nlohmann/json.hpp>
 
 namespace ragd {

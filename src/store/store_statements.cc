@@ -53,7 +53,8 @@ Result<std::unique_ptr<Store::Statements>> Store::Statements::prepare(sqlite3* d
       {&s->delete_collection, "DELETE FROM collections WHERE id = ?1"},
 
       {&s->find_document_id, "SELECT id FROM documents WHERE collection_id = ?1 AND key = ?2"},
-      {&s->find_document, std::string(kDocumentColumns) + "WHERE d.collection_id = ?1 AND d.key = ?2"},
+      {&s->find_document,
+       std::string(kDocumentColumns) + "WHERE d.collection_id = ?1 AND d.key = ?2"},
       {&s->get_document, std::string(kDocumentColumns) + "WHERE d.id = ?1"},
       {&s->insert_document,
        "INSERT INTO documents(collection_id, key, source_path, title, domain, tags_json, date,"
@@ -69,14 +70,15 @@ Result<std::unique_ptr<Store::Statements>> Store::Statements::prepare(sqlite3* d
        " SELECT ?1, id, 0 FROM chunks WHERE document_id = ?2 ORDER BY id"},
       {&s->delete_document_chunks, "DELETE FROM chunks WHERE document_id = ?1"},
       {&s->delete_document, "DELETE FROM documents WHERE id = ?1"},
-      {&s->list_all_documents, std::string(kDocumentColumns) + "WHERE d.collection_id = ?1 ORDER BY d.key"},
+      {&s->list_all_documents,
+       std::string(kDocumentColumns) + "WHERE d.collection_id = ?1 ORDER BY d.key"},
       // Range comparisons rather than LIKE: keys may hold % and _, and BINARY collation
       // compares bytes, so [p + "/", p + "0") is exactly the keys starting with p + "/"
       // ('0' follows '/'), and likewise [p + "#", p + "$").
       {&s->list_documents_with_prefix,
        std::string(kDocumentColumns) +
            "WHERE d.collection_id = ?1 AND (d.key = ?2 OR (d.key >= ?3 AND d.key < ?4)"
-       " OR (d.key >= ?5 AND d.key < ?6)) ORDER BY d.key"},
+           " OR (d.key >= ?5 AND d.key < ?6)) ORDER BY d.key"},
 
       {&s->insert_chunk,
        "INSERT INTO chunks(document_id, chunk_key, ordinal, \"begin\", \"end\", section_path,"
@@ -84,7 +86,8 @@ Result<std::unique_ptr<Store::Statements>> Store::Statements::prepare(sqlite3* d
       {&s->log_change,
        "INSERT INTO chunk_changes(collection_id, chunk_id, added) VALUES (?1, ?2, ?3)"},
       {&s->get_chunk, std::string(kChunkColumns) + "WHERE id = ?1"},
-      {&s->document_chunks, std::string(kChunkColumns) + "WHERE document_id = ?1 ORDER BY ordinal, id"},
+      {&s->document_chunks,
+       std::string(kChunkColumns) + "WHERE document_id = ?1 ORDER BY ordinal, id"},
       {&s->chunk_for_index,
        "SELECT k.id, k.document_id, d.title, k.section_path, k.text, d.domain, d.tags_json,"
        " d.date FROM chunks k JOIN documents d ON d.id = k.document_id WHERE k.id = ?1"},
@@ -117,8 +120,8 @@ Status Store::Statements::atomically(sqlite3* db, const std::function<Status()>&
   try {
     status = work();
   } catch (const std::exception& e) {
-    status = Status::internal(std::string("unexpected exception in a store transaction: ") +
-                              e.what());
+    status =
+        Status::internal(std::string("unexpected exception in a store transaction: ") + e.what());
   } catch (...) {
     status = Status::internal("unexpected exception in a store transaction");
   }

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -56,7 +58,8 @@ TEST(StoreOpen, CreatesAndMigratesAFreshDatabase) {
   for (const char* table :
        {"collections", "documents", "chunks", "chunk_changes", "ingest_state"}) {
     EXPECT_EQ(count_rows(path, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = "
-                                           "'table' AND name = '") + table + "'"),
+                                           "'table' AND name = '") +
+                                   table + "'"),
               1)
         << table;
   }
@@ -103,8 +106,7 @@ TEST(StoreOpen, ReopenKeepsDataAndWritesNothing) {
   sqlite3_close(writer);
 
   EXPECT_EQ(count_rows(path, "SELECT COUNT(*) FROM schema_migrations"), latest_schema_version());
-  EXPECT_EQ(count_rows(path, "SELECT SUM(applied_at) FROM schema_migrations"),
-            applied_at_before);
+  EXPECT_EQ(count_rows(path, "SELECT SUM(applied_at) FROM schema_migrations"), applied_at_before);
 }
 
 TEST(StoreOpen, RefusesADatabaseFromANewerVersion) {
@@ -133,8 +135,7 @@ TEST(StoreOpen, GarbageFileIsACleanCorruptionError) {
     auto store = Store::open(path);
     ASSERT_FALSE(store.is_ok()) << size;
     EXPECT_EQ(store.status().code(), ErrorCode::kCorruption) << store.status().to_string();
-    EXPECT_NE(store.status().message().find(path), std::string::npos)
-        << store.status().to_string();
+    EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().to_string();
   }
 }
 
@@ -150,42 +151,67 @@ TEST(StoreOpen, TextFileIsRefused) {
   EXPECT_EQ(store.status().code(), ErrorCode::kCorruption);
 }
 
-TEST(StoreOpen, DamagedPagesGiveErrorsNotCrashes) {
-  TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  const std::string path = dir.file("ragd.db");
+// Builds a database of `documents` documents with chunks of `chunk_bytes` bytes, then
+// overwrites the file from byte `from` (a fraction of its size) to the end with garbage.
+std::string damaged_database(const TempDir& dir, const std::string& name, int documents,
+                             size_t chunk_bytes, double from) {
+  const std::string path = dir.file(name);
   {
     auto store = Store::open(path);
-    ASSERT_TRUE(store.is_ok());
+    EXPECT_TRUE(store.is_ok());
+    if (!store.is_ok()) return path;
     auto collection = (*store)->get_or_create_collection("kb");
-    ASSERT_TRUE(collection.is_ok());
-    for (int i = 0; i < 20; ++i) {
-      auto doc = make_document("doc" + std::to_string(i) + ".md", {"some text", "more text"});
-      ASSERT_TRUE((*store)->replace_document(collection->id, doc.document, doc.chunks).is_ok());
+    EXPECT_TRUE(collection.is_ok());
+    for (int i = 0; i < documents; ++i) {
+      auto doc = make_document("doc" + std::to_string(i) + ".md",
+                               {std::string(chunk_bytes, 'a'), std::string(chunk_bytes, 'b')});
+      EXPECT_TRUE((*store)->replace_document(collection->id, doc.document, doc.chunks).is_ok());
     }
   }
-  // Keep page 1 (header and schema), overwrite every later page.
   const auto size = std::filesystem::file_size(path);
-  ASSERT_GT(size, 4096u);
-  {
-    std::fstream file(path, std::ios::binary | std::ios::in | std::ios::out);
-    file.seekp(4096);
-    std::string garbage = random_bytes(size - 4096, 42);
-    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
-  }
+  const auto offset = std::max<uintmax_t>(4096, static_cast<uintmax_t>(size * from) / 4096 * 4096);
+  std::fstream file(path, std::ios::binary | std::ios::in | std::ios::out);
+  file.seekp(static_cast<std::streamoff>(offset));
+  std::string garbage = random_bytes(size - offset, 42);
+  file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  return path;
+}
+
+TEST(StoreOpen, DamagedSchemaPagesFailTheOpen) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  // Page 1 (header, table list) survives; every table's pages are garbage.
+  const std::string path = damaged_database(dir, "ragd.db", 20, 10, 0.0);
   auto store = Store::open(path);
-  if (!store.is_ok()) {
-    EXPECT_EQ(store.status().code(), ErrorCode::kCorruption) << store.status().to_string();
-    return;
+  ASSERT_FALSE(store.is_ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kCorruption) << store.status().to_string();
+  EXPECT_NE(store.status().message().find(path), std::string::npos);
+}
+
+TEST(StoreOpen, DamagedDataPagesGiveErrorsNotCrashes) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string path = damaged_database(dir, "ragd.db", 40, 3000, 0.5);
+  auto store = Store::open(path);
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();  // the schema pages come first
+  int failures = 0;
+  auto check = [&](const Status& status) {
+    if (status.is_ok()) return;
+    ++failures;
+    EXPECT_EQ(status.code(), ErrorCode::kCorruption) << status.to_string();
+  };
+  check((*store)->list_collections().status());
+  auto documents = (*store)->list_documents(1, "");
+  check(documents.status());
+  for (int64_t id = 1; id <= 40; ++id) {
+    check((*store)->document_chunks(id).status());
+    check((*store)->get_document(id).status());
   }
-  auto collections = (*store)->list_collections();
-  ASSERT_FALSE(collections.is_ok());
-  EXPECT_EQ(collections.status().code(), ErrorCode::kCorruption);
-  // Further calls on the damaged store keep failing cleanly.
-  EXPECT_FALSE((*store)->list_documents(1, "").is_ok());
-  EXPECT_FALSE((*store)->document_chunks(1).is_ok());
+  check((*store)->chunks_for_index({1, 20, 40, 60, 80}).status());
+  check((*store)->changes_since(1, 0, 1000).status());
   auto doc = make_document("new.md", {"text"});
-  EXPECT_FALSE((*store)->replace_document(1, doc.document, doc.chunks).is_ok());
+  check((*store)->replace_document(1, doc.document, doc.chunks).status());
+  EXPECT_GT(failures, 0);
 }
 
 TEST(StoreOpen, UnusablePathsAreErrors) {
