@@ -95,6 +95,37 @@ constexpr std::array<CharClass, 128> make_ascii_classes() {
 
 constexpr std::array<CharClass, 128> kAsciiClasses = make_ascii_classes();
 
+// count_tokens runs a small automaton: its state is the length of the current letter/digit
+// run modulo 6, and a run's character at state 0 opens a new token (so a run of length L
+// costs ceil(L/6)). For ASCII the step is one lookup in kAsciiSteps[state][byte]: the low
+// 3 bits hold the next state, the rest the tokens added.
+constexpr unsigned kRunModulus = 6;
+
+constexpr uint8_t step(unsigned state, CharClass c) {
+  switch (c) {
+    case CharClass::kWord:
+      return static_cast<uint8_t>(((state == 0 ? 1 : 0) << 3) | ((state + 1) % kRunModulus));
+    case CharClass::kSymbol:
+      return 1 << 3;
+    case CharClass::kFormat:
+      return static_cast<uint8_t>(state);
+    case CharClass::kSpace:
+    case CharClass::kControl:
+      return 0;
+  }
+  return 0;
+}
+
+constexpr std::array<std::array<uint8_t, 128>, kRunModulus> make_ascii_steps() {
+  std::array<std::array<uint8_t, 128>, kRunModulus> table{};
+  for (unsigned state = 0; state < kRunModulus; ++state) {
+    for (unsigned b = 0; b < 128; ++b) table[state][b] = step(state, kAsciiClasses[b]);
+  }
+  return table;
+}
+
+constexpr auto kAsciiSteps = make_ascii_steps();
+
 CharClass classify_non_ascii(int32_t cp) {
   switch (category(cp)) {
     case UTF8PROC_CATEGORY_LU:
@@ -172,6 +203,17 @@ size_t skip_closers(std::string_view text, size_t pos) {
   }
   return pos;
 }
+
+// Bytes at which a sentence may end: newlines, terminators and the lead bytes of the
+// non-ASCII terminators; split_sentences skips everything else without looking closer.
+constexpr std::array<bool, 256> make_may_split_after() {
+  std::array<bool, 256> table{};
+  for (const unsigned char b : {'\n', '\r', '.', '!', '?'}) table[b] = true;
+  for (const unsigned char b : {0xE2, 0xE3, 0xEF}) table[b] = true;
+  return table;
+}
+
+constexpr std::array<bool, 256> kMaySplitAfter = make_may_split_after();
 
 // Whether the character at `pos` may begin a sentence after ". ".
 bool may_start_sentence(std::string_view text, size_t pos) {
@@ -274,17 +316,19 @@ std::vector<std::pair<size_t, size_t>> split_sentences(std::string_view text) {
   std::vector<std::pair<size_t, size_t>> sentences;
   const size_t n = text.size();
   size_t start = 0;
-  bool has_content = false;  // whether [start, i) holds a non-space byte
-  // Leading whitespace joins the first sentence: a cut needs content before it.
+  // Every cut lands on a non-space byte, so only the first sentence can lack content:
+  // leading whitespace joins the first sentence rather than forming one of its own.
+  const size_t first_content = skip_space(text, 0);
   auto cut = [&](size_t at) {
-    if (has_content && at < n) {
+    if (at > first_content && at < n) {
       sentences.emplace_back(start, at);
       start = at;
-      has_content = false;
     }
   };
   size_t i = 0;
   while (i < n) {
+    while (i < n && !kMaySplitAfter[static_cast<unsigned char>(text[i])]) ++i;
+    if (i >= n) break;
     const auto b = static_cast<unsigned char>(text[i]);
     if (b == '\n' || b == '\r') {
       const size_t next = skip_space(text, i);
@@ -295,11 +339,9 @@ std::vector<std::pair<size_t, size_t>> split_sentences(std::string_view text) {
     bool cjk = false;
     size_t length = terminator_length(text, i, cjk);
     if (length == 0) {
-      if (!is_space(b)) has_content = true;
       ++i;
       continue;
     }
-    has_content = true;
     const bool single_dot = b == '.' && (i + 1 == n || text[i + 1] != '.');
     size_t after = i + length;
     while (after < n && (length = terminator_length(text, after, cjk)) != 0) after += length;
@@ -329,38 +371,26 @@ std::vector<std::pair<size_t, size_t>> split_sentences(std::string_view text) {
 
 size_t count_tokens(std::string_view text) {
   size_t tokens = 0;
-  size_t run = 0;  // code points in the current letter/digit run
+  unsigned state = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    CharClass c;
-    if (b < 0x80) {
-      c = kAsciiClasses[b];
+    if (p[i] < 0x80) {
+      const uint8_t next = kAsciiSteps[state][p[i]];
+      tokens += next >> 3;
+      state = next & 7;
       ++i;
-    } else {
-      const Decoded d = decode(text, i);
-      i += d.length;
-      c = d.cp == kInvalid ? CharClass::kSymbol : classify_non_ascii(d.cp);
+      continue;
     }
-    switch (c) {
-      case CharClass::kWord:
-        ++run;
-        break;
-      case CharClass::kSymbol:
-        tokens += (run + 5) / 6 + 1;
-        run = 0;
-        break;
-      case CharClass::kSpace:
-      case CharClass::kControl:
-        tokens += (run + 5) / 6;
-        run = 0;
-        break;
-      case CharClass::kFormat:
-        break;
-    }
+    const Decoded d = decode(text, i);
+    i += d.length;
+    const uint8_t next =
+        step(state, d.cp == kInvalid ? CharClass::kSymbol : classify_non_ascii(d.cp));
+    tokens += next >> 3;
+    state = next & 7;
   }
-  return tokens + (run + 5) / 6;
+  return tokens;
 }
 
 }  // namespace ragd

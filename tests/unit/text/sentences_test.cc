@@ -31,7 +31,9 @@ void expect_tiles(std::string_view text) {
   EXPECT_EQ(expected_begin, text.size());
 }
 
-TEST(SplitSentencesTest, EmptyTextHasNoSentences) { EXPECT_TRUE(split_sentences("").empty()); }
+TEST(SplitSentencesTest, EmptyTextHasNoSentences) {
+  EXPECT_TRUE(split_sentences("").empty());
+}
 
 TEST(SplitSentencesTest, WhitespaceBelongsToThePrecedingSentence) {
   EXPECT_EQ(sentences_of("One here. Two there! Three? "),
@@ -45,8 +47,7 @@ TEST(SplitSentencesTest, LeadingWhitespaceJoinsTheFirstSentence) {
 TEST(SplitSentencesTest, NeedsCapitalDigitOrQuoteAfterTerminator) {
   EXPECT_EQ(sentences_of("It rose. then fell."), (Strings{"It rose. then fell."}));
   EXPECT_EQ(sentences_of("It rose. 2024 was good."), (Strings{"It rose. ", "2024 was good."}));
-  EXPECT_EQ(sentences_of("It rose. 'Why?' he asked."),
-            (Strings{"It rose. ", "'Why?' he asked."}));
+  EXPECT_EQ(sentences_of("It rose. 'Why?' he asked."), (Strings{"It rose. ", "'Why?' he asked."}));
 }
 
 TEST(SplitSentencesTest, NeedsWhitespaceAfterTerminator) {
@@ -94,7 +95,8 @@ TEST(SplitSentencesTest, ClosingQuotesAndBracketsStayWithTheirSentence) {
 TEST(SplitSentencesTest, RepeatedTerminatorsAndEllipsis) {
   EXPECT_EQ(sentences_of("Really?! Yes. Wait... Then go."),
             (Strings{"Really?! ", "Yes. ", "Wait... ", "Then go."}));
-  EXPECT_EQ(sentences_of("He paused\u2026 Then left."), (Strings{"He paused\u2026 ", "Then left."}));
+  EXPECT_EQ(sentences_of("He paused\u2026 Then left."),
+            (Strings{"He paused\u2026 ", "Then left."}));
 }
 
 TEST(SplitSentencesTest, NewlinesEndSentences) {
@@ -158,7 +160,7 @@ TEST(CountTokensTest, PunctuationAndSymbolsCountOneEach) {
   EXPECT_EQ(count_tokens("3.5"), 3u);
   EXPECT_EQ(count_tokens("CVE-2024-3094"), 5u);
   EXPECT_EQ(count_tokens("$$"), 2u);
-  EXPECT_EQ(count_tokens("\u2014"), 1u);  // em dash
+  EXPECT_EQ(count_tokens("\u2014"), 1u);      // em dash
   EXPECT_EQ(count_tokens("\U0001F44D"), 1u);  // emoji
 }
 
