@@ -65,7 +65,8 @@ std::string prose(int sentences, int words, int seed = 0) {
 }
 
 struct InvariantOptions {
-  bool words_fit = true;  // no single word exceeds the target, so no cut inside a word
+  bool words_fit = true;   // no single word exceeds the target, so no cut inside a word
+  bool valid_utf8 = true;  // code-point boundaries only mean something in valid UTF-8
 };
 
 // Checks everything chunk_document promises about any document.
@@ -83,9 +84,9 @@ void check_invariants(const Document& doc, const std::vector<Chunk>& chunks,
     ASSERT_EQ(c.text, text.substr(c.begin, c.end - c.begin));
     EXPECT_FALSE(is_space(c.text.front()));
     EXPECT_FALSE(is_space(c.text.back()));
-    EXPECT_FALSE(is_continuation(text[c.begin]));
-    if (c.end < text.size()) {
-      EXPECT_FALSE(is_continuation(text[c.end]));
+    if (options.valid_utf8) {
+      EXPECT_FALSE(is_continuation(text[c.begin]));
+      EXPECT_TRUE(c.end == text.size() || !is_continuation(text[c.end]));
     }
     EXPECT_EQ(c.token_count, count_tokens(c.text));
     EXPECT_LE(c.token_count, cfg.target_tokens);
@@ -431,6 +432,27 @@ TEST(ChunkerTest, RandomDocumentsKeepTheInvariants) {
     if (doc.text.empty()) {
       EXPECT_TRUE(chunks.empty());
     }
+    if (HasFailure()) return;
+  }
+}
+
+TEST(ChunkerTest, RandomBytesAndBlocksNeverBreakTheInvariants) {
+  std::mt19937 rng(99);
+  const std::string alphabet = "ab .!?\n\t#\xc3\xa9\xe6\x97\xa5\x80\xff";
+  for (int round = 0; round < 300; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    Document doc;
+    doc.key = "bytes";
+    const size_t length = rng() % 3000;
+    for (size_t i = 0; i < length; ++i) doc.text.push_back(alphabet[rng() % alphabet.size()]);
+    const int blocks = static_cast<int>(rng() % 12);
+    for (int b = 0; b < blocks; ++b) {
+      const auto kind = static_cast<BlockKind>(rng() % 3);
+      doc.blocks.push_back(
+          {kind, static_cast<int>(rng() % 9) - 1, rng() % (length + 10), rng() % (length + 10)});
+    }
+    const ChunkerConfig cfg = config(16 + rng() % 64, rng() % 8);
+    check_invariants(doc, chunk_document(doc, cfg), cfg, {.words_fit = false, .valid_utf8 = false});
     if (HasFailure()) return;
   }
 }
