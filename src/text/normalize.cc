@@ -87,7 +87,11 @@ std::string collapse_whitespace(std::string_view text, Mode mode) {
       pending_newlines = 0;
       pending_space = false;
       pending_indent.clear();
-      out.append(text.data() + i, len);
+      size_t run_end = i + len;  // visible ASCII needs no classification
+      while (run_end < n && p[run_end] >= 0x21 && p[run_end] < 0x7F) ++run_end;
+      out.append(text.data() + i, run_end - i);
+      i = run_end;
+      continue;
     } else if (cls == CharClass::kNewline && mode != Mode::kLine) {
       if (b == '\r' && i + 1 < n && p[i + 1] == '\n') len = 2;
       if (!out.empty()) ++pending_newlines;
@@ -103,12 +107,38 @@ std::string collapse_whitespace(std::string_view text, Mode mode) {
   return out;
 }
 
+// True when `cp` can neither change under NFC nor change its neighbour: no canonical
+// decomposition, combining class 0, and not the second half of a canonical composition
+// (utf8proc marks those with comb_index >= 0x8000; Hangul jamo compose algorithmically).
+// All code points below U+0300 qualify.
+bool nfc_inert(int32_t cp) {
+  if (cp < 0x300) return true;
+  if ((cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2)) return false;
+  const utf8proc_property_t* property = utf8proc_get_property(cp);
+  if (property->combining_class != 0) return false;
+  if (property->decomp_seqindex != UINT16_MAX && property->decomp_type == 0) return false;
+  return property->comb_index == UINT16_MAX || property->comb_index < 0x8000;
+}
+
+// Text made only of inert code points is already NFC, which spares utf8proc's
+// allocate-decompose-recompose round trip for almost all real text.
+bool trivially_nfc(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    i += utf8::ascii_prefix(p + i, n - i);
+    if (i >= n) break;
+    const utf8::Decoded d = utf8::decode(p + i, n - i);
+    if (d.cp < 0 || !nfc_inert(d.cp)) return false;
+    i += d.len;
+  }
+  return true;
+}
+
 // NFC of valid UTF-8; returns `text` itself when utf8proc declines it.
 std::string to_nfc(std::string text) {
-  if (utf8::ascii_prefix(reinterpret_cast<const unsigned char*>(text.data()), text.size()) ==
-      text.size()) {
-    return text;
-  }
+  if (trivially_nfc(text)) return text;
   utf8proc_uint8_t* mapped = nullptr;
   const utf8proc_ssize_t len =
       utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),

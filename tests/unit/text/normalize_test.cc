@@ -1,7 +1,9 @@
 #include "text/normalize.h"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace ragd {
@@ -121,6 +123,43 @@ TEST(CleanText, NormalisesToNfc) {
   EXPECT_EQ(clean_text("Cafe\xCC\x81"), "Caf\xC3\xA9");  // e + combining acute -> é
   // A removed soft hyphen between base and mark still yields the composed form.
   EXPECT_EQ(clean_text("e\xC2\xAD\xCC\x81"), "\xC3\xA9");
+}
+
+TEST(CleanText, NormalisesSingletonsAndHangul) {
+  EXPECT_EQ(clean_text("\xE2\x84\xAB"), "\xC3\x85");                  // Angstrom sign -> Å
+  EXPECT_EQ(clean_text("\xE1\x84\x80\xE1\x85\xA1"), "\xEA\xB0\x80");  // jamo -> 가
+  EXPECT_EQ(clean_text("\xCE\xB1\xCE\xB2 \xE2\x89\xA5"), "\xCE\xB1\xCE\xB2 \xE2\x89\xA5");
+}
+
+std::string utf8proc_nfc(const std::string& text) {
+  utf8proc_uint8_t* mapped = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+  std::string out = mapped == nullptr ? "" : reinterpret_cast<const char*>(mapped);
+  std::free(mapped);
+  return out;
+}
+
+// The cleaner skips utf8proc for text it can prove is NFC already; compare it with
+// utf8proc on every code point of planes 0 and 1, as the first and second of a pair.
+TEST(CleanText, NfcAgreesWithUtf8procOnEveryCodePoint) {
+  int mismatches = 0;
+  for (int32_t cp = 0x100; cp < 0x20000 && mismatches < 5; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    const utf8proc_category_t category = utf8proc_category(cp);
+    if (category == UTF8PROC_CATEGORY_ZS || category == UTF8PROC_CATEGORY_ZL ||
+        category == UTF8PROC_CATEGORY_ZP || cp == 0x200B || cp == 0x2060 || cp == 0xFEFF) {
+      continue;  // whitespace and invisible characters the cleaner rewrites
+    }
+    utf8proc_uint8_t buf[4];
+    const auto len = utf8proc_encode_char(cp, buf);
+    const std::string c(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+    const std::string text = "e" + c + "\xCC\x81";  // e, cp, combining acute
+    const std::string expected = utf8proc_nfc(text);
+    if (clean_text(text) != expected) {
+      ++mismatches;
+      ADD_FAILURE() << "U+" << std::hex << cp;
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
 }
 
 TEST(CleanText, RepairsEncodingProblems) {
