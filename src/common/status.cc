@@ -12,6 +12,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kCorruption: return "corruption";
     case ErrorCode::kUnsupported: return "unsupported";
     case ErrorCode::kTooLarge: return "too large";
+    case ErrorCode::kBusy: return "busy";
     case ErrorCode::kInternal: return "internal error";
   }
   return "unknown";

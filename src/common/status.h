@@ -22,6 +22,7 @@ enum class ErrorCode {
   kCorruption,       // persisted data does not match its own checks
   kUnsupported,      // a format or feature this build cannot handle
   kTooLarge,         // input beyond a configured limit
+  kBusy,             // a resource is held by someone else; retry later
   kInternal,         // a bug: an invariant did not hold
 };
 

@@ -43,7 +43,7 @@ Result<std::unique_ptr<WriteLock>> WriteLock::acquire(const DataDir& dir) {
   if (fd < 0) return Status::io("cannot open '" + path + "': " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return Status::error(ErrorCode::kAlreadyExists,
+    return Status::error(ErrorCode::kBusy,
                          "another ragd process is writing to '" + dir.root() +
                              "'; wait for it to finish and try again");
   }

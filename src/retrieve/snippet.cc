@@ -67,7 +67,14 @@ Snippet make_snippet(std::string_view chunk_text, const std::unordered_set<std::
     snippet.text = "…";
     shift = snippet.text.size();
   }
+  size_t body = snippet.text.size();
   snippet.text.append(chunk_text.substr(begin, end - begin));
+  // One line: newlines become spaces (same length, so highlight offsets stay valid).
+  for (size_t i = body; i < snippet.text.size(); ++i) {
+    if (snippet.text[i] == '\n' || snippet.text[i] == '\r' || snippet.text[i] == '\t') {
+      snippet.text[i] = ' ';
+    }
+  }
   if (end < chunk_text.size()) snippet.text += "…";
   for (const Token* match : matches) {
     if (match->begin >= begin && match->end <= end) {

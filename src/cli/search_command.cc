@@ -1,0 +1,155 @@
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/common_options.h"
+#include "cli/exit_codes.h"
+#include "common/dates.h"
+#include "jobs/collection_handle.h"
+#include "jobs/source_scan.h"
+#include "retrieve/searcher.h"
+
+namespace ragd::cli {
+namespace {
+
+struct SearchArgs {
+  std::string data;
+  std::string collection;
+  std::vector<std::string> query_words;
+  std::vector<std::string> domains;
+  std::vector<std::string> tags;
+  std::vector<std::string> documents;
+  std::string date_from;
+  std::string date_to;
+  size_t k = 10;
+  bool json = false;
+};
+
+Result<std::optional<int32_t>> parse_date_flag(const std::string& flag, const std::string& value) {
+  if (value.empty()) return std::optional<int32_t>();
+  auto days = parse_iso_date(value);
+  if (!days) return Status::invalid(flag + " expects a date as YYYY-MM-DD, got '" + value + "'");
+  return std::optional<int32_t>(*days);
+}
+
+void print_json(const std::string& query, const SearchResponse& response) {
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  int rank = 0;
+  for (const SearchHit& hit : response.hits) {
+    nlohmann::ordered_json highlights = nlohmann::ordered_json::array();
+    for (const auto& [b, e] : hit.snippet.highlights) highlights.push_back({b, e});
+    results.push_back({{"rank", ++rank},
+                       {"score", hit.score},
+                       {"chunk_id", hit.chunk_id},
+                       {"document_id", hit.document_id},
+                       {"title", hit.title},
+                       {"section_path", hit.section_path},
+                       {"source", hit.source_path},
+                       {"key", hit.document_key},
+                       {"domain", hit.domain},
+                       {"tags", hit.tags},
+                       {"date", hit.date ? nlohmann::ordered_json(*hit.date) : nullptr},
+                       {"span", {{"begin", hit.begin}, {"end", hit.end}}},
+                       {"snippet", hit.snippet.text},
+                       {"highlights", highlights},
+                       {"text", hit.text}});
+  }
+  nlohmann::ordered_json out{{"query", query},
+                             {"strategy", response.strategy},
+                             {"query_terms", response.query_terms},
+                             {"latency_ms", response.latency_ms},
+                             {"results", results}};
+  std::cout << out.dump() << "\n";
+}
+
+void print_text(const SearchResponse& response, bool terminal) {
+  if (response.hits.empty()) {
+    std::printf("no results\n");
+    return;
+  }
+  const char* open = terminal ? "\033[1m" : "**";
+  const char* close = terminal ? "\033[0m" : "**";
+  int rank = 0;
+  for (const SearchHit& hit : response.hits) {
+    std::string heading = hit.title;
+    if (!hit.section_path.empty() && hit.section_path != hit.title) heading += " > " + hit.section_path;
+    std::printf("%d. [%.3f] %s\n", ++rank, hit.score, heading.c_str());
+    std::printf("   %s%s%s\n", hit.source_path.c_str(), hit.domain.empty() ? "" : "  domain: ",
+                hit.domain.c_str());
+    std::printf("   %s\n\n", mark_highlights(hit.snippet, open, close).c_str());
+  }
+}
+
+int run_search(const SearchArgs& args) {
+  std::string query;
+  for (const std::string& word : args.query_words) query += (query.empty() ? "" : " ") + word;
+  SearchRequest request;
+  request.query = query;
+  request.k = args.k;
+  request.filter.domains = args.domains;
+  request.filter.tags = args.tags;
+  auto from = parse_date_flag("--from", args.date_from);
+  if (!from.is_ok()) return report_error(from.status());
+  auto to = parse_date_flag("--to", args.date_to);
+  if (!to.is_ok()) return report_error(to.status());
+  request.filter.date_from = *from;
+  request.filter.date_to = *to;
+
+  DataDir data(resolve_data_dir(args.data));
+  auto handle = open_collection(data, args.collection, OpenMode::kRead);
+  if (!handle.is_ok()) return report_error(handle.status());
+  bool no_document_matches = false;
+  if (!args.documents.empty()) {
+    for (const std::string& path : args.documents) {
+      auto docs = handle->store->list_documents(handle->collection.id, absolute_path(path));
+      if (!docs.is_ok()) return report_error(docs.status());
+      for (const DocumentInfo& doc : *docs) request.filter.document_ids.push_back(doc.id);
+    }
+    no_document_matches = request.filter.document_ids.empty();
+  }
+  SearchResponse response;
+  if (!no_document_matches) {
+    Searcher searcher(*handle->store, *handle->index, *handle->analyzer);
+    auto result = searcher.search(request);
+    if (!result.is_ok()) return report_error(result.status());
+    response = std::move(result).value();
+  } else {
+    std::cerr << "ragd: note: no document of collection '" << args.collection
+              << "' matches --document\n";
+  }
+  if (args.json) {
+    print_json(query, response);
+  } else {
+    print_text(response, ::isatty(STDOUT_FILENO) == 1);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_search_command(CLI::App& app, CommandRunner& runner) {
+  auto args = std::make_shared<SearchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "search", "Search a collection (BM25F): ranked chunks with score, title, section and a "
+                "snippet with the query terms marked.");
+  add_data_option(cmd, args->data);
+  add_collection_option(cmd, args->collection);
+  cmd->add_option("query", args->query_words, "The query (words may be given unquoted)")
+      ->required();
+  cmd->add_option("--k,-k", args->k, "Number of results")->default_val(10)->check(CLI::Range(1, 1000));
+  cmd->add_option("--domain", args->domains, "Only chunks of this domain (repeatable: any of)");
+  cmd->add_option("--tag", args->tags, "Only documents with this tag (repeatable: all of)");
+  cmd->add_option("--document", args->documents,
+                  "Only this document, or the documents under this folder (repeatable)");
+  cmd->add_option("--from", args->date_from, "Only documents dated on or after YYYY-MM-DD");
+  cmd->add_option("--to", args->date_to, "Only documents dated on or before YYYY-MM-DD");
+  cmd->add_flag("--json", args->json, "Print results as one JSON object");
+  cmd->callback([&runner, args] { runner = [args] { return run_search(*args); }; });
+}
+
+}  // namespace ragd::cli

@@ -1,0 +1,42 @@
+// BEIR retrieval evaluation: index a BEIR corpus into its own collection (reused when the
+// corpus file is unchanged), run every judged test query, and score the run as trec_eval.
+// Thread-safety: one evaluation at a time per data folder (it takes the write lock).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "eval/metrics.h"
+#include "jobs/data_dir.h"
+
+namespace ragd {
+
+struct BeirEvalOptions {
+  std::string split = "test";
+  size_t depth = 100;    // documents retrieved per query
+  std::string run_path;  // when set, the run is also written there (TREC format)
+};
+
+struct BeirEvalReport {
+  std::string dataset;     // folder name, e.g. "scifact"
+  std::string collection;  // "beir-<dataset>"
+  size_t queries = 0;
+  MetricsSummary metrics;
+  double latency_p50_ms = 0;
+  double latency_p99_ms = 0;
+  double qps = 0;            // single thread, queries / total search time
+  double index_seconds = 0;  // time the collection took to build (when it was built)
+  bool index_reused = false;
+  uint64_t documents = 0;
+  uint64_t chunks = 0;
+};
+
+Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dataset_dir,
+                                     const BeirEvalOptions& options);
+
+// {"dataset","queries","ndcg@10","recall@100","mrr@10","map@100","latency_ms":{"p50","p99"},
+//  "qps","index_seconds"}: exactly these keys.
+std::string beir_report_to_json(const BeirEvalReport& report);
+
+}  // namespace ragd

@@ -1,0 +1,50 @@
+#include "jobs/collection_handle.h"
+
+#include "jobs/index_sync.h"
+
+namespace ragd {
+
+AnalyzerConfig default_analyzer_config() { return AnalyzerConfig{}; }
+
+Result<CollectionHandle> open_collection(const DataDir& data, const std::string& name,
+                                         OpenMode mode) {
+  CollectionHandle handle;
+  const bool write = mode == OpenMode::kWriteOrCreate;
+  if (write) {
+    RAGD_RETURN_IF_ERROR(data.ensure_exists());
+    auto lock = WriteLock::acquire(data);
+    if (!lock.is_ok()) return lock.status();
+    handle.lock = std::move(lock).value();
+  } else if (!data.exists()) {
+    return Status::not_found("no data folder at '" + data.root() +
+                             "'; ingest documents first (ragd ingest PATH) or point --data / "
+                             "$RAGD_DATA at an existing one");
+  }
+  auto store = Store::open(data.store_path());
+  if (!store.is_ok()) return store.status();
+  handle.store = std::move(store).value();
+
+  auto collection = write ? handle.store->get_or_create_collection(name)
+                          : handle.store->find_collection(name);
+  if (!collection.is_ok()) {
+    if (collection.status().code() == ErrorCode::kNotFound) {
+      return Status::not_found("no collection named '" + name +
+                               "'; list them with `ragd collections` or ingest into it first");
+    }
+    return collection.status();
+  }
+  handle.collection = std::move(collection).value();
+  handle.analyzer = std::make_unique<Analyzer>(default_analyzer_config());
+
+  auto index = LexicalIndex::open(data.lexical_index_path(handle.collection.id), Bm25Params{});
+  if (!index.is_ok()) return index.status();
+  handle.index = std::move(index).value();
+  CatchUpOptions options;
+  options.persist = write;
+  auto caught_up = catch_up_index(*handle.store, handle.collection.id, *handle.index,
+                                  *handle.analyzer, options);
+  if (!caught_up.is_ok()) return caught_up.status();
+  return handle;
+}
+
+}  // namespace ragd

@@ -1,0 +1,40 @@
+// Opens what a command needs to work on one collection: the store connection, the
+// collection's analyzer and its lexical index, brought up to date with the store.
+//
+// Readers (`for_write` false) apply changes the index has not persisted yet in memory only,
+// so they never write; writers hold the data folder's WriteLock and persist the catch-up.
+// Thread-safety: a CollectionHandle belongs to one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "index/lexical_index.h"
+#include "jobs/data_dir.h"
+#include "store/store.h"
+#include "text/analyzer.h"
+
+namespace ragd {
+
+struct CollectionHandle {
+  std::unique_ptr<WriteLock> lock;  // writers only
+  std::unique_ptr<Store> store;
+  CollectionInfo collection;
+  std::unique_ptr<Analyzer> analyzer;
+  std::unique_ptr<LexicalIndex> index;
+};
+
+enum class OpenMode {
+  kRead,            // the collection must exist (kNotFound otherwise)
+  kWriteOrCreate,   // takes the write lock; creates the data folder and collection
+};
+
+Result<CollectionHandle> open_collection(const DataDir& data, const std::string& name,
+                                         OpenMode mode);
+
+// The analyzer settings every collection uses today (Snowball English, Lucene's English
+// stopwords); kept in one place so index and query analysis cannot drift apart.
+AnalyzerConfig default_analyzer_config();
+
+}  // namespace ragd
