@@ -76,8 +76,13 @@ void print_text(const SearchResponse& response, bool terminal) {
   const char* close = terminal ? "\033[0m" : "**";
   int rank = 0;
   for (const SearchHit& hit : response.hits) {
+    // The section path usually opens with the document's own top heading, often its title.
     std::string heading = hit.title;
-    if (!hit.section_path.empty() && hit.section_path != hit.title) heading += " > " + hit.section_path;
+    if (hit.section_path.rfind(hit.title, 0) == 0) {
+      heading = hit.section_path;
+    } else if (!hit.section_path.empty()) {
+      heading += " > " + hit.section_path;
+    }
     std::printf("%d. [%.3f] %s\n", ++rank, hit.score, heading.c_str());
     std::printf("   %s%s%s\n", hit.source_path.c_str(), hit.domain.empty() ? "" : "  domain: ",
                 hit.domain.c_str());
