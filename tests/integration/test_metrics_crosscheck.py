@@ -1,8 +1,8 @@
 """Cross-check of ragd's retrieval metrics against pytrec_eval (trec_eval 9.0.8).
 
 Random runs and qrels (fixed seeds) are written to files, scored by
-`$RAGD_BIN eval metrics --qrels FILE --run FILE --json`, and every measure of every query,
-and their means, must match pytrec_eval to 1e-6. The data is built to hit the corners:
+`$RAGD_BIN eval metrics --qrels FILE --run FILE --json --per-query`, and every measure of
+every query, and their means, must match pytrec_eval to 1e-6. The data is built to hit the corners:
 tied scores (broken by document id, byte order), ids that sort differently as numbers and
 as bytes, graded, zero and negative relevance, relevant documents past the 10 and 100 cuts,
 queries judged but not run, run but not judged, and judged with nothing relevant.
@@ -92,9 +92,14 @@ def reference(qrels, run):
     return per_query
 
 
+def metrics_command(qrels_path, run_path):
+    return [RAGD_BIN, "eval", "metrics", "--qrels", str(qrels_path), "--run", str(run_path),
+            "--json", "--per-query"]
+
+
 def run_ragd(qrels_path, run_path):
     proc = subprocess.run(
-        [RAGD_BIN, "eval", "metrics", "--qrels", str(qrels_path), "--run", str(run_path), "--json"],
+        metrics_command(qrels_path, run_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -142,7 +147,7 @@ def test_malformed_run_is_a_clear_error(tmp_path):
     write_qrels(qrels_path, {"1": {"a": 1}})
     run_path.write_text("1 Q0 a 1 not-a-number tag\n", encoding="utf-8")
     proc = subprocess.run(
-        [RAGD_BIN, "eval", "metrics", "--qrels", str(qrels_path), "--run", str(run_path), "--json"],
+        metrics_command(qrels_path, run_path),
         capture_output=True,
         text=True,
         timeout=60,
