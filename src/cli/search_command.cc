@@ -108,22 +108,25 @@ int run_search(const SearchArgs& args) {
   DataDir data(resolve_data_dir(args.data));
   auto handle = open_collection(data, args.collection, OpenMode::kRead);
   if (!handle.is_ok()) return report_error(handle.status());
+  SearchResponse response;
   bool no_document_matches = false;
-  if (!args.documents.empty()) {
+  Status status = handle->store->in_read_snapshot([&]() -> Status {
+    RAGD_RETURN_IF_ERROR(catch_up_in_memory(*handle));
     for (const std::string& path : args.documents) {
       auto docs = handle->store->list_documents(handle->collection.id, absolute_path(path));
-      if (!docs.is_ok()) return report_error(docs.status());
+      if (!docs.is_ok()) return docs.status();
       for (const DocumentInfo& doc : *docs) request.filter.document_ids.push_back(doc.id);
     }
-    no_document_matches = request.filter.document_ids.empty();
-  }
-  SearchResponse response;
-  if (!no_document_matches) {
+    no_document_matches = !args.documents.empty() && request.filter.document_ids.empty();
+    if (no_document_matches) return Status::ok();
     Searcher searcher(*handle->store, *handle->index, *handle->analyzer);
     auto result = searcher.search(request);
-    if (!result.is_ok()) return report_error(result.status());
+    if (!result.is_ok()) return result.status();
     response = std::move(result).value();
-  } else {
+    return Status::ok();
+  });
+  if (!status.is_ok()) return report_error(status);
+  if (no_document_matches) {
     std::cerr << "ragd: note: no document of collection '" << args.collection
               << "' matches --document\n";
   }

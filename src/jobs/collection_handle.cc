@@ -39,12 +39,20 @@ Result<CollectionHandle> open_collection(const DataDir& data, const std::string&
   auto index = LexicalIndex::open(data.lexical_index_path(handle.collection.id), Bm25Params{});
   if (!index.is_ok()) return index.status();
   handle.index = std::move(index).value();
+  if (write) {
+    auto caught_up = catch_up_index(*handle.store, handle.collection.id, *handle.index,
+                                    *handle.analyzer);
+    if (!caught_up.is_ok()) return caught_up.status();
+  }
+  return handle;
+}
+
+Status catch_up_in_memory(CollectionHandle& handle) {
   CatchUpOptions options;
-  options.persist = write;
+  options.persist = false;
   auto caught_up = catch_up_index(*handle.store, handle.collection.id, *handle.index,
                                   *handle.analyzer, options);
-  if (!caught_up.is_ok()) return caught_up.status();
-  return handle;
+  return caught_up.status();
 }
 
 }  // namespace ragd

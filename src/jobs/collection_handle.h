@@ -1,8 +1,9 @@
 // Opens what a command needs to work on one collection: the store connection, the
 // collection's analyzer and its lexical index, brought up to date with the store.
 //
-// Readers (`for_write` false) apply changes the index has not persisted yet in memory only,
-// so they never write; writers hold the data folder's WriteLock and persist the catch-up.
+// Writers hold the data folder's WriteLock and bring the index up to date (persisted) when
+// opening. Readers never write: they call catch_up_in_memory() inside the same
+// Store::in_read_snapshot() as their searches, so index and store agree on one snapshot.
 // Thread-safety: a CollectionHandle belongs to one thread.
 #pragma once
 
@@ -32,6 +33,9 @@ enum class OpenMode {
 
 Result<CollectionHandle> open_collection(const DataDir& data, const std::string& name,
                                          OpenMode mode);
+
+// Applies, in memory only, the store changes the index on disk does not reflect yet.
+Status catch_up_in_memory(CollectionHandle& handle);
 
 // The analyzer settings every collection uses today (Snowball English, Lucene's English
 // stopwords); kept in one place so index and query analysis cannot drift apart.

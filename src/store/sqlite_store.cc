@@ -95,6 +95,39 @@ Status Store::in_transaction(const std::function<Status()>& work) {
   return statements_->atomically(db_, work);
 }
 
+Status Store::in_read_snapshot(const std::function<Status()>& work) {
+  if (sqlite3_get_autocommit(db_) == 0) return work();
+  RAGD_RETURN_IF_ERROR(exec_sql(db_, "BEGIN DEFERRED", "cannot start a read transaction"));
+  Status status;
+  try {
+    status = work();
+  } catch (const std::exception& e) {
+    status = Status::internal(std::string("unexpected exception in a read transaction: ") + e.what());
+  }
+  Status ended = exec_sql(db_, "COMMIT", "cannot end a read transaction");
+  return status.is_ok() ? ended : status;
+}
+
+Result<CollectionInfo> Store::create_collection(const std::string& name,
+                                                const std::string& description,
+                                                const std::string& settings_json) {
+  if (name.empty()) return Status::invalid("a collection name must not be empty");
+  Status status = statements_->atomically(db_, [&]() -> Status {
+    if (find_collection(name).is_ok()) {
+      return Status::error(ErrorCode::kAlreadyExists, "a collection named '" + name + "' exists");
+    }
+    auto insert = Statement::prepare(
+        db_, "INSERT INTO collections(name, description, settings_json, created_at) "
+             "VALUES (?1, ?2, ?3, ?4)");
+    if (!insert) return insert.status();
+    RAGD_RETURN_IF_ERROR(insert->bind_all(name, description, settings_json,
+                                          static_cast<int64_t>(std::time(nullptr))));
+    return insert->run();
+  });
+  if (!status.is_ok()) return status;
+  return find_collection(name);
+}
+
 Result<CollectionInfo> Store::get_or_create_collection(const std::string& name) {
   if (name.empty()) return Status::invalid("a collection name must not be empty");
   Statement& insert = statements_->insert_collection;

@@ -128,6 +128,13 @@ class Store {
 
   // Runs `work` inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK when it fails).
   Status in_transaction(const std::function<Status()>& work);
+  // Runs `work` inside one read transaction, so every read it makes sees the same snapshot
+  // of the database even while another connection commits. Nested calls join the outer one.
+  Status in_read_snapshot(const std::function<Status()>& work);
+
+  // Creates a collection with the given settings; kAlreadyExists when the name is taken.
+  Result<CollectionInfo> create_collection(const std::string& name, const std::string& description,
+                                           const std::string& settings_json);
 
  private:
   explicit Store(sqlite3* db);
