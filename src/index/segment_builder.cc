@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <numeric>
 #include <string_view>
-#include <unordered_map>
 
 #include "index/segment_writer.h"
+#include "index/term_table.h"
 
 namespace ragd::lex {
 namespace {
@@ -20,7 +20,9 @@ struct Occurrence {
 
 std::string build_segment(const std::vector<IndexDocument>& docs) {
   SegmentWriter writer;
-  std::unordered_map<std::string_view, uint32_t> term_ids;
+  // Open addressing on (hash, id): one probe and one compare per occurrence, no nodes.
+  std::vector<uint64_t> slots(1024, 0);  // (hash >> 32) << 32 | (id + 1)
+  size_t mask = slots.size() - 1;
   std::vector<std::string_view> term_text;
   std::vector<uint32_t> last_doc;    // per term: last doc that used it, +1
   std::vector<uint32_t> slot;        // per term: index into `local` for that doc
@@ -30,15 +32,39 @@ std::string build_segment(const std::vector<IndexDocument>& docs) {
   std::vector<Occurrence> flat_occ;
   std::vector<uint32_t> tags;
 
-  auto term_id = [&](const std::string& term) {
-    auto [it, inserted] = term_ids.try_emplace(term, static_cast<uint32_t>(term_text.size()));
-    if (inserted) {
-      term_text.push_back(term);
-      last_doc.push_back(0);
-      slot.push_back(0);
-      postings_n.push_back(0);
+  auto grow = [&] {
+    std::vector<uint64_t> bigger(slots.size() * 2, 0);
+    size_t m = bigger.size() - 1;
+    for (uint64_t e : slots) {
+      if (e == 0) continue;
+      uint32_t id = static_cast<uint32_t>(e) - 1;
+      size_t i = term_hash(term_text[id]) & m;
+      while (bigger[i] != 0) i = (i + 1) & m;
+      bigger[i] = e;
     }
-    return it->second;
+    slots.swap(bigger);
+    mask = m;
+  };
+  auto term_id = [&](const std::string& term) -> uint32_t {
+    uint64_t h = term_hash(term);
+    uint64_t tag = h >> 32;
+    size_t i = h & mask;
+    for (;; i = (i + 1) & mask) {
+      uint64_t e = slots[i];
+      if (e == 0) break;
+      if ((e >> 32) == tag) {
+        uint32_t id = static_cast<uint32_t>(e) - 1;
+        if (term_text[id] == term) return id;
+      }
+    }
+    uint32_t id = static_cast<uint32_t>(term_text.size());
+    slots[i] = (tag << 32) | (id + 1);
+    term_text.push_back(term);
+    last_doc.push_back(0);
+    slot.push_back(0);
+    postings_n.push_back(0);
+    if (term_text.size() * 2 > slots.size()) grow();
+    return id;
   };
 
   for (uint32_t d = 0; d < docs.size(); ++d) {
