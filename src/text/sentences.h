@@ -18,7 +18,7 @@ std::vector<std::pair<size_t, size_t>> split_sentences(std::string_view text);
 
 // Approximate count of the sub-word tokens a BERT-style tokenizer would produce: each
 // run of letters/digits counts ceil(length/6) (at least 1), each punctuation or symbol
-// character counts 1, whitespace counts 0. Used for chunk sizes and context budgets.
+// character and each CJK ideograph counts 1, whitespace counts 0. Used for chunk sizes and context budgets.
 size_t count_tokens(std::string_view text);
 
 }  // namespace ragd

@@ -168,7 +168,7 @@ TEST(CountTokensTest, NonAsciiLettersCountAsLetters) {
   EXPECT_EQ(count_tokens("naïve"), 1u);
   EXPECT_EQ(count_tokens("ééééééé"), 2u);  // 7 code points, 14 bytes
   EXPECT_EQ(count_tokens("Привет"), 1u);
-  EXPECT_EQ(count_tokens("日本語"), 1u);
+  EXPECT_EQ(count_tokens("日本語"), 3u);  // ideographs count one each, as BERT splits them
   EXPECT_EQ(count_tokens("e\u0301e\u0301e\u0301"), 1u);  // combining marks stay in the run
 }
 
@@ -183,6 +183,18 @@ TEST(CountTokensTest, AdditiveAcrossWhitespace) {
   const std::string a = "The quick, brown fox";
   const std::string b = "jumps over 3.5 lazy dogs!";
   EXPECT_EQ(count_tokens(a + " \n" + b), count_tokens(a) + count_tokens(b));
+}
+
+}  // namespace
+}  // namespace ragd
+
+namespace ragd {
+namespace {
+
+TEST(CountTokensCjk, EachIdeographIsOneToken) {
+  // "葡萄酒很好" is five ideographs: BERT makes five tokens of it.
+  EXPECT_EQ(count_tokens("葡萄酒很好"), 5u);
+  EXPECT_EQ(count_tokens("wine 葡萄酒"), 4u);
 }
 
 }  // namespace
