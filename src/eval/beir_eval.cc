@@ -62,7 +62,7 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
       if (saved.is_ok() && *saved) report.index_seconds = std::stod(**saved);
     } else {
       report.index_seconds = summary->seconds;
-      RAGD_RETURN_IF_ERROR(store.set_state(timing_key, std::to_string(summary->seconds)));
+      RAGD_RETURN_IF_ERROR(store.set_state(timing_key, nlohmann::json(summary->seconds).dump()));
     }
   }
 
