@@ -24,6 +24,7 @@ struct IngestArgs {
   size_t chunk_overlap = 48;
   uint64_t max_file_mb = 256;
   size_t threads = 0;
+  bool chunking_given = false;  // --chunk-tokens/--chunk-overlap override the collection's
   bool no_prune = false;
   bool verbose = false;
   bool json = false;
@@ -75,6 +76,7 @@ int run_ingest(const IngestArgs& args) {
   DataDir data(resolve_data_dir(args.data));
   auto handle = open_collection(data, args.collection, OpenMode::kWriteOrCreate);
   if (!handle.is_ok()) return report_error(handle.status());
+  if (!args.chunking_given) options.chunker = handle->settings.chunker;
   IngestProgressPrinter printer(::isatty(STDERR_FILENO) == 1, args.verbose);
   IngestJob job(*handle->store, *handle->index, *handle->analyzer, options);
   auto summary = job.run(args.paths, &printer);
@@ -94,10 +96,12 @@ void add_ingest_command(CLI::App& app, CommandRunner& runner) {
   add_data_option(cmd, args->data);
   add_collection_option(cmd, args->collection);
   cmd->add_option("paths", args->paths, "Files and folders to ingest")->required();
-  cmd->add_option("--chunk-tokens", args->chunk_tokens, "Target chunk size in tokens")
+  cmd->add_option("--chunk-tokens", args->chunk_tokens,
+                  "Target chunk size in tokens (default: the collection's, 384)")
       ->default_val(384)
       ->check(CLI::Range(16, 8192));
-  cmd->add_option("--chunk-overlap", args->chunk_overlap, "Overlap between chunks in tokens")
+  cmd->add_option("--chunk-overlap", args->chunk_overlap,
+                  "Overlap between chunks in tokens (default: the collection's, 48)")
       ->default_val(48)
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--max-file-mb", args->max_file_mb,
@@ -110,7 +114,10 @@ void add_ingest_command(CLI::App& app, CommandRunner& runner) {
                 "Keep documents whose files disappeared from an ingested folder");
   cmd->add_flag("--verbose,-v", args->verbose, "Print one line per document");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
-  cmd->callback([&runner, args] { runner = [args] { return run_ingest(*args); }; });
+  cmd->callback([&runner, args, cmd] {
+    args->chunking_given = cmd->count("--chunk-tokens") + cmd->count("--chunk-overlap") > 0;
+    runner = [args] { return run_ingest(*args); };
+  });
 }
 
 }  // namespace ragd::cli

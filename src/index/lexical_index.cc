@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <map>
 #include <mutex>
 #include <unordered_set>
@@ -146,12 +148,14 @@ Status check_params(const Bm25Params& p) {
   return Status::ok();
 }
 
-Status load(const std::string& dir, Bm25Params params, IndexCore* impl) {
+Status load(const std::string& dir, Bm25Params params, bool read_only, IndexCore* impl) {
   impl->dir = dir;
   impl->params = params;
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::io("cannot create index folder '" + dir + "': " + ec.message());
+  if (!read_only) {
+    fs::create_directories(dir, ec);
+    if (ec) return Status::io("cannot create index folder '" + dir + "': " + ec.message());
+  }
 
   auto snap = std::make_shared<Snapshot>();
   snap->params = params;
@@ -198,8 +202,10 @@ Status load(const std::string& dir, Bm25Params params, IndexCore* impl) {
     }
     impl->disk_bytes = disk;
   }
-  // Anything else in the folder is a left-over of an interrupted write.
+  // Anything else in the folder is a left-over of an interrupted write, or, for a reader,
+  // a writer's work in progress.
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (read_only) break;
     if (!entry.is_regular_file(ec)) continue;
     if (keep.count(entry.path().filename().string())) continue;
     fs::remove(entry.path(), ec);
@@ -218,15 +224,23 @@ LexicalIndex::LexicalIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 LexicalIndex::~LexicalIndex() = default;
 
 Result<std::unique_ptr<LexicalIndex>> LexicalIndex::open(const std::string& dir,
-                                                         Bm25Params params) {
+                                                         Bm25Params params, bool read_only) {
   RAGD_RETURN_IF_ERROR(check_params(params));
-  try {
-    auto impl = std::make_unique<Impl>();
-    RAGD_RETURN_IF_ERROR(load(dir, params, impl.get()));
-    return std::unique_ptr<LexicalIndex>(new LexicalIndex(std::move(impl)));
-  } catch (const std::exception& e) {
-    return Status::internal(std::string("opening the lexical index failed: ") + e.what());
+  // A reader racing a writer's manifest swap sees a segment vanish: try the new manifest.
+  const int attempts = read_only ? 20 : 1;
+  Status status;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    try {
+      auto impl = std::make_unique<Impl>();
+      status = load(dir, params, read_only, impl.get());
+      if (status.is_ok()) return std::unique_ptr<LexicalIndex>(new LexicalIndex(std::move(impl)));
+    } catch (const std::exception& e) {
+      return Status::internal(std::string("opening the lexical index failed: ") + e.what());
+    }
+    if (status.code() != ErrorCode::kCorruption) break;
   }
+  return status;
 }
 
 Status LexicalIndex::apply(std::vector<IndexDocument> adds,

@@ -81,7 +81,13 @@ class LexicalIndex {
   // Opens the index in folder `dir` (created when missing). A missing or empty folder is an
   // empty index with applied_seq 0. Files not named by the manifest are left-overs of an
   // interrupted write and are removed. A corrupt manifest or segment is kCorruption.
-  static Result<std::unique_ptr<LexicalIndex>> open(const std::string& dir, Bm25Params params);
+  //
+  // With read_only, nothing on disk is created or removed (another process may be writing:
+  // its new segment files are not in the manifest yet), and a segment that vanishes between
+  // reading the manifest and reading the segment (a writer replaced both) is retried with the
+  // new manifest. A read-only index may still apply(persist=false).
+  static Result<std::unique_ptr<LexicalIndex>> open(const std::string& dir, Bm25Params params,
+                                                    bool read_only = false);
   ~LexicalIndex();
   LexicalIndex(const LexicalIndex&) = delete;
   LexicalIndex& operator=(const LexicalIndex&) = delete;

@@ -4,8 +4,6 @@
 
 namespace ragd {
 
-AnalyzerConfig default_analyzer_config() { return AnalyzerConfig{}; }
-
 Result<CollectionHandle> open_collection(const DataDir& data, const std::string& name,
                                          OpenMode mode) {
   CollectionHandle handle;
@@ -34,9 +32,17 @@ Result<CollectionHandle> open_collection(const DataDir& data, const std::string&
     return collection.status();
   }
   handle.collection = std::move(collection).value();
-  handle.analyzer = std::make_unique<Analyzer>(default_analyzer_config());
+  auto settings = CollectionSettings::from_json(handle.collection.settings_json);
+  if (!settings.is_ok()) {
+    return Status::corruption("collection '" + name + "' has unusable settings: " +
+                              settings.status().message());
+  }
+  handle.settings = std::move(settings).value();
+  // Index and query analysis must use the same analyzer: it comes from the collection only.
+  handle.analyzer = std::make_unique<Analyzer>(handle.settings.analyzer);
 
-  auto index = LexicalIndex::open(data.lexical_index_path(handle.collection.id), Bm25Params{});
+  auto index = LexicalIndex::open(data.lexical_index_path(handle.collection.id),
+                                  handle.settings.bm25, /*read_only=*/!write);
   if (!index.is_ok()) return index.status();
   handle.index = std::move(index).value();
   if (write) {

@@ -12,6 +12,7 @@
 
 #include "common/status.h"
 #include "index/lexical_index.h"
+#include "jobs/collection_settings.h"
 #include "jobs/data_dir.h"
 #include "store/store.h"
 #include "text/analyzer.h"
@@ -22,6 +23,7 @@ struct CollectionHandle {
   std::unique_ptr<WriteLock> lock;  // writers only
   std::unique_ptr<Store> store;
   CollectionInfo collection;
+  CollectionSettings settings;
   std::unique_ptr<Analyzer> analyzer;
   std::unique_ptr<LexicalIndex> index;
 };
@@ -36,9 +38,5 @@ Result<CollectionHandle> open_collection(const DataDir& data, const std::string&
 
 // Applies, in memory only, the store changes the index on disk does not reflect yet.
 Status catch_up_in_memory(CollectionHandle& handle);
-
-// The analyzer settings every collection uses today (Snowball English, Lucene's English
-// stopwords); kept in one place so index and query analysis cannot drift apart.
-AnalyzerConfig default_analyzer_config();
 
 }  // namespace ragd

@@ -118,6 +118,30 @@ TEST(PersistenceTest, LeftOverFilesAreRemoved) {
   EXPECT_EQ(index->stats().live_documents, 20u);
 }
 
+TEST(PersistenceTest, ReadOnlyOpenNeverTouchesTheFolder) {
+  testing::TestDir dir;
+  {
+    auto missing = LexicalIndex::open(dir.path(), Bm25Params{}, /*read_only=*/true);
+    ASSERT_TRUE(missing.is_ok());
+    EXPECT_EQ((*missing)->stats().live_documents, 0u);
+    EXPECT_FALSE(fs::exists(dir.path()));
+  }
+  auto writer = open_ok(dir.path());
+  ASSERT_TRUE(writer->apply(corpus(1, 20, 1), {}, 1).is_ok());
+  // A writer's segment that its manifest does not name yet must survive a reader's open.
+  std::ofstream(dir.path() + "/seg_999.lseg") << "being written";
+  auto reader = LexicalIndex::open(dir.path(), Bm25Params{}, /*read_only=*/true);
+  ASSERT_TRUE(reader.is_ok());
+  EXPECT_TRUE(fs::exists(dir.path() + "/seg_999.lseg"));
+  EXPECT_EQ((*reader)->stats().live_documents, 20u);
+  EXPECT_EQ((*reader)->applied_seq(), 1);
+  // The reader catches up in memory only.
+  ASSERT_TRUE((*reader)->apply(corpus(2, 5, 100), {}, 2, /*persist=*/false).is_ok());
+  EXPECT_EQ((*reader)->stats().live_documents, 25u);
+  auto again = open_ok(dir.path());
+  EXPECT_EQ(again->stats().live_documents, 20u);
+}
+
 TEST(PersistenceTest, MergedAwaySegmentFilesAreDeleted) {
   testing::TestDir dir;
   auto index = open_ok(dir.path());

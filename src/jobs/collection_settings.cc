@@ -1,0 +1,102 @@
+#include "jobs/collection_settings.h"
+
+#include <nlohmann/json.hpp>
+
+namespace ragd {
+namespace {
+
+using Json = nlohmann::json;
+
+// Reads `object[key]` into `out` when present; a wrong type names the key.
+template <typename T>
+Status read_key(const Json& object, const char* section, const char* key, T& out) {
+  auto it = object.find(key);
+  if (it == object.end()) return Status::ok();
+  try {
+    out = it->get<T>();
+  } catch (const Json::exception&) {
+    return Status::invalid(std::string("collection setting ") + section + "." + key +
+                           " has the wrong type");
+  }
+  return Status::ok();
+}
+
+Status check_keys(const Json& object, const char* section, std::initializer_list<const char*> keys) {
+  if (!object.is_object()) {
+    return Status::invalid(std::string("collection setting ") + section + " must be an object");
+  }
+  for (const auto& [key, value] : object.items()) {
+    bool known = false;
+    for (const char* k : keys) known |= key == k;
+    if (!known) {
+      return Status::invalid(std::string("unknown collection setting ") + section + "." + key);
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) {
+  CollectionSettings settings;
+  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Status::corruption("collection settings are not a JSON object");
+  }
+  RAGD_RETURN_IF_ERROR(check_keys(json, "settings", {"analyzer", "bm25", "chunker"}));
+  if (auto it = json.find("analyzer"); it != json.end()) {
+    RAGD_RETURN_IF_ERROR(check_keys(*it, "analyzer", {"language", "stem", "remove_stopwords",
+                                                       "fold_accents", "extra_stopwords"}));
+    AnalyzerConfig& a = settings.analyzer;
+    RAGD_RETURN_IF_ERROR(read_key(*it, "analyzer", "language", a.language));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "analyzer", "stem", a.stem));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "analyzer", "remove_stopwords", a.remove_stopwords));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "analyzer", "fold_accents", a.fold_accents));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "analyzer", "extra_stopwords", a.extra_stopwords));
+  }
+  if (auto it = json.find("bm25"); it != json.end()) {
+    RAGD_RETURN_IF_ERROR(check_keys(*it, "bm25", {"k1", "b_body", "b_title", "title_weight"}));
+    Bm25Params& p = settings.bm25;
+    RAGD_RETURN_IF_ERROR(read_key(*it, "bm25", "k1", p.k1));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "bm25", "b_body", p.b_body));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "bm25", "b_title", p.b_title));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "bm25", "title_weight", p.title_weight));
+  }
+  if (auto it = json.find("chunker"); it != json.end()) {
+    RAGD_RETURN_IF_ERROR(check_keys(*it, "chunker", {"target_tokens", "overlap_tokens"}));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "chunker", "target_tokens", settings.chunker.target_tokens));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "chunker", "overlap_tokens", settings.chunker.overlap_tokens));
+  }
+  RAGD_RETURN_IF_ERROR(settings.validate());
+  return settings;
+}
+
+std::string CollectionSettings::to_json() const {
+  nlohmann::ordered_json json;
+  json["analyzer"] = {{"language", analyzer.language},
+                      {"stem", analyzer.stem},
+                      {"remove_stopwords", analyzer.remove_stopwords},
+                      {"fold_accents", analyzer.fold_accents},
+                      {"extra_stopwords", analyzer.extra_stopwords}};
+  json["bm25"] = {{"k1", bm25.k1},
+                  {"b_body", bm25.b_body},
+                  {"b_title", bm25.b_title},
+                  {"title_weight", bm25.title_weight}};
+  json["chunker"] = {{"target_tokens", chunker.target_tokens},
+                     {"overlap_tokens", chunker.overlap_tokens}};
+  return json.dump();
+}
+
+Status CollectionSettings::validate() const {
+  RAGD_RETURN_IF_ERROR(Analyzer::check_config(analyzer));
+  RAGD_RETURN_IF_ERROR(chunker.validate());
+  auto in = [](float v, float lo, float hi) { return v >= lo && v <= hi; };
+  if (!in(bm25.k1, 0, 10) || !in(bm25.b_body, 0, 1) || !in(bm25.b_title, 0, 1) ||
+      !in(bm25.title_weight, 0, 100)) {
+    return Status::invalid("BM25 settings out of range: k1 in [0, 10], b in [0, 1], "
+                           "title weight in [0, 100]");
+  }
+  return Status::ok();
+}
+
+}  // namespace ragd
