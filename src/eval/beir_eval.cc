@@ -79,18 +79,15 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
   }
   report.documents = documents->size();
 
-  RetrievalRun run;
-  std::vector<double> latencies;
-  latencies.reserve(dataset->queries.size());
+  // One query: analyse, search chunks, collapse to documents (a document scores as its
+  // best chunk; hits come best first).
   std::vector<std::string> terms;
-  double total_ms = 0;
-  for (const BeirQuery& query : dataset->queries) {
-    auto started = Clock::now();
+  auto retrieve = [&](const BeirQuery& query, std::vector<RunHit>& ranked) {
     terms.clear();
     handle->analyzer->analyze(query.text, terms);
+    // Twice the depth in chunks, so documents split into several chunks cannot crowd out
+    // the 100th document.
     std::vector<ScoredChunk> hits = handle->index->search(terms, options.depth * 2);
-    // A document scores as its best chunk (hits come best first).
-    std::vector<RunHit>& ranked = run[query.id];
     std::unordered_map<std::string_view, bool> seen;
     for (const ScoredChunk& hit : hits) {
       auto it = chunk_doc.find(hit.chunk_id);
@@ -98,6 +95,20 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
       ranked.push_back({it->second, hit.score});
       if (ranked.size() == options.depth) break;
     }
+  };
+  // An untimed pass first, as the peers do: timings then reflect a warm process.
+  for (const BeirQuery& query : dataset->queries) {
+    std::vector<RunHit> ranked;
+    retrieve(query, ranked);
+  }
+  RetrievalRun run;
+  std::vector<double> latencies;
+  latencies.reserve(dataset->queries.size());
+  double total_ms = 0;
+  for (const BeirQuery& query : dataset->queries) {
+    std::vector<RunHit>& ranked = run[query.id];
+    auto started = Clock::now();
+    retrieve(query, ranked);
     double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     latencies.push_back(ms);
     total_ms += ms;
