@@ -17,6 +17,7 @@ struct BeirArgs {
   std::string dataset_dir;
   std::string split = "test";
   std::string run_path;
+  size_t threads = 0;
   bool json = false;
 };
 
@@ -32,6 +33,7 @@ int run_beir(const BeirArgs& args) {
   BeirEvalOptions options;
   options.split = args.split;
   options.run_path = args.run_path;
+  options.threads = args.threads;
   auto report = run_beir_eval(data, args.dataset_dir, options);
   if (!report.is_ok()) return report_error(report.status());
   if (args.json) {
@@ -84,6 +86,9 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
   beir_cmd->add_option("dataset", beir->dataset_dir, "BEIR dataset folder")->required();
   beir_cmd->add_option("--split", beir->split, "Qrels split")->default_val("test");
   beir_cmd->add_option("--run", beir->run_path, "Also write the run (TREC format) to this file");
+  beir_cmd->add_option("--threads", beir->threads,
+                       "Indexing threads (default: all cores); queries always run on one")
+      ->check(CLI::Range(0, 256));
   beir_cmd->add_flag("--json", beir->json,
                      "One JSON object: dataset, queries, ndcg@10, recall@100, mrr@10, map@100, "
                      "latency_ms {p50, p99}, qps, index_seconds");

@@ -53,7 +53,10 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
   Store& store = *handle->store;
   const std::string timing_key = "eval-index-seconds:" + std::to_string(handle->collection.id);
   {
-    IngestJob job(store, *handle->index, *handle->analyzer, IngestOptions{report.collection});
+    IngestOptions ingest;
+    ingest.collection = report.collection;
+    ingest.threads = options.threads;
+    IngestJob job(store, *handle->index, *handle->analyzer, ingest);
     auto summary = job.run({*corpus}, nullptr);
     if (!summary.is_ok()) return summary.status();
     report.index_reused = summary->files_skipped_unchanged == 1;

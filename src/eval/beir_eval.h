@@ -16,6 +16,7 @@ struct BeirEvalOptions {
   std::string split = "test";
   size_t depth = 100;    // documents retrieved per query
   std::string run_path;  // when set, the run is also written there (TREC format)
+  size_t threads = 0;    // indexing threads; 0 = all cores (queries always run on one)
 };
 
 struct BeirEvalReport {

@@ -231,6 +231,8 @@ Result<IngestSummary> IngestJob::run(const std::vector<std::string>& paths,
   if (!collection.is_ok()) return collection.status();
   const int64_t collection_id = collection->id;
   const std::string signature = pipeline_signature(options_.chunker);
+  CatchUpOptions catch_up_options;
+  catch_up_options.threads = options_.threads;
 
   SourceScan scan = scan_sources(paths);
   summary.files = scan.files.size();
@@ -351,7 +353,7 @@ Result<IngestSummary> IngestJob::run(const std::vector<std::string>& paths,
     }
     if (chunks_since_index >= options_.index_every_chunks) {
       auto index_started = Clock::now();
-      auto caught_up = catch_up_index(store_, collection_id, index_, analyzer_);
+      auto caught_up = catch_up_index(store_, collection_id, index_, analyzer_, catch_up_options);
       summary.index_seconds += std::chrono::duration<double>(Clock::now() - index_started).count();
       if (!caught_up.is_ok()) return caught_up.status();
       chunks_since_index = 0;
@@ -410,7 +412,7 @@ Result<IngestSummary> IngestJob::run(const std::vector<std::string>& paths,
   }
 
   auto index_started = Clock::now();
-  auto caught_up = catch_up_index(store_, collection_id, index_, analyzer_);
+  auto caught_up = catch_up_index(store_, collection_id, index_, analyzer_, catch_up_options);
   if (!caught_up.is_ok()) return caught_up.status();
   summary.index_seconds += std::chrono::duration<double>(Clock::now() - index_started).count();
   progress.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -30,7 +30,7 @@ struct IngestOptions {
   std::string collection = "default";
   ChunkerConfig chunker;
   uint64_t max_file_bytes = 256ull << 20;  // single-document files above this are refused
-  size_t threads = 0;                       // 0 = hardware concurrency
+  size_t threads = 0;  // parsing and analysis threads; 0 = hardware concurrency
   bool prune_missing = true;
   size_t index_every_chunks = 100000;  // persist the index after this many new chunks
 };
