@@ -5,14 +5,19 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "ingest/block_builder.h"
+#include "ingest/html_depth.h"
 #include "ingest/loaders.h"
 
 namespace ragd {
 namespace {
+
+// Real pages nest a few dozen elements deep; past this, parse time grows quadratically.
+constexpr size_t kMaxHtmlDepth = 2048;
 
 // Gumbo's own gumbo_destroy_output() recurses once per nesting level, which overflows the
 // stack on deeply nested input. All of gumbo's memory comes from this allocator instead,
@@ -361,6 +366,12 @@ class HtmlReader {
 Result<RawDocument> parse_html(std::string_view bytes) {
   try {
     RAGD_RETURN_IF_ERROR(check_not_binary(bytes));
+    if (estimate_html_depth(bytes, kMaxHtmlDepth) > kMaxHtmlDepth) {
+      return Status::error(ErrorCode::kTooLarge,
+                           "HTML nests more than " + std::to_string(kMaxHtmlDepth) +
+                               " elements deep; parsing it would take too long (convert the "
+                               "page to text first)");
+    }
     GumboArena arena;
     GumboOptions options = kGumboDefaultOptions;
     options.allocator = &GumboArena::allocate;
