@@ -52,6 +52,7 @@ def main():
         config="EnglishAnalyzer, BM25(k1=0.9,b=0.4), title+text in one field, bag-of-words",
         k=args.k,
     )
+    out["index_bytes"] = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     shutil.rmtree(index_dir, ignore_errors=True)
     print(json.dumps(out))
 

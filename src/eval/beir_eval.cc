@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "eval/beir_dataset.h"
 #include "jobs/collection_handle.h"
@@ -71,16 +72,17 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
 
   // chunk id -> corpus document id, resolved before timing so the timed loop is retrieval.
   std::unordered_map<int64_t, std::string> chunk_doc;
-  auto documents = store.list_documents(handle->collection.id, "");
-  if (!documents.is_ok()) return documents.status();
-  for (const DocumentInfo& doc : *documents) {
-    auto chunks = store.document_chunks(doc.id);
-    if (!chunks.is_ok()) return chunks.status();
-    std::string external = doc.key.substr(doc.key.find('#') + 1);
-    for (const ChunkRecord& chunk : *chunks) chunk_doc.emplace(chunk.id, external);
-    report.chunks += chunks->size();
+  auto keys = store.chunk_document_keys(handle->collection.id);
+  if (!keys.is_ok()) return keys.status();
+  std::unordered_set<std::string_view> documents;
+  chunk_doc.reserve(keys->size());
+  for (auto& [chunk_id, key] : *keys) {
+    // Corpus document keys are "<corpus path>#<_id>".
+    auto [it, inserted] = chunk_doc.emplace(chunk_id, key.substr(key.find('#') + 1));
+    documents.insert(it->second);
   }
-  report.documents = documents->size();
+  report.chunks = chunk_doc.size();
+  report.documents = documents.size();
 
   // One query: analyse, search chunks, collapse to documents (a document scores as its
   // best chunk; hits come best first).

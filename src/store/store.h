@@ -113,6 +113,9 @@ class Store {
   // Chunks.
   Result<std::vector<ChunkRecord>> get_chunks(const std::vector<int64_t>& chunk_ids);
   Result<std::vector<ChunkRecord>> document_chunks(int64_t document_id);
+  // (chunk id, document key) of every chunk of a collection, in chunk id order; for
+  // evaluations that map chunk hits to document ids without reading texts.
+  Result<std::vector<std::pair<int64_t, std::string>>> chunk_document_keys(int64_t collection_id);
 
   // Change log, for index replay. Changes of `collection_id` with seq > after_seq, in
   // order, at most `limit`.

@@ -204,6 +204,23 @@ Result<std::vector<ChunkRecord>> Store::get_chunks(const std::vector<int64_t>& c
   return chunks;
 }
 
+Result<std::vector<std::pair<int64_t, std::string>>> Store::chunk_document_keys(
+    int64_t collection_id) {
+  auto list = Statement::prepare(
+      db_, "SELECT c.id, d.key FROM chunks c JOIN documents d ON d.id = c.document_id "
+           "WHERE d.collection_id = ?1 ORDER BY c.id");
+  if (!list) return list.status();
+  RAGD_RETURN_IF_ERROR(list->bind_all(collection_id));
+  std::vector<std::pair<int64_t, std::string>> out;
+  for (;;) {
+    auto row = list->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out.emplace_back(list->column_int64(0), list->column_text(1));
+  }
+  return out;
+}
+
 Result<std::vector<ChunkRecord>> Store::document_chunks(int64_t document_id) {
   Statement& list = statements_->document_chunks;
   StatementReset reset(list);

@@ -375,3 +375,24 @@ TEST_F(StoreDocuments, StateIsRememberedAcrossReopen) {
 
 }  // namespace
 }  // namespace ragd
+
+namespace ragd {
+namespace {
+
+TEST_F(StoreDocuments, ChunkDocumentKeysCoverOneCollectionInIdOrder) {
+  const int64_t a = put("corpus.jsonl#d1", {"one", "two"});
+  const int64_t b = put("corpus.jsonl#d2", {"three"});
+  auto other = store_->get_or_create_collection("other");
+  ASSERT_TRUE(other.is_ok());
+  auto foreign = make_document("corpus.jsonl#d1", {"elsewhere"});
+  ASSERT_TRUE(store_->replace_document(other->id, foreign.document, foreign.chunks).is_ok());
+  auto keys = store_->chunk_document_keys(collection_);
+  ASSERT_TRUE(keys.is_ok()) << keys.status().to_string();
+  std::vector<std::pair<int64_t, std::string>> expected;
+  for (int64_t id : chunk_ids(a)) expected.emplace_back(id, "corpus.jsonl#d1");
+  for (int64_t id : chunk_ids(b)) expected.emplace_back(id, "corpus.jsonl#d2");
+  EXPECT_EQ(*keys, expected);
+}
+
+}  // namespace
+}  // namespace ragd
