@@ -1,8 +1,8 @@
 # ragd front door. Every target installs what it is missing first.
 #   make        build build/ragd (Release)
 #   make demo   build, ingest examples/knowledge into a fresh data folder, ask it questions
-#   make test   unit tests under ASan+UBSan, integration tests against the real binary,
-#               metric cross-checks, and a short libFuzzer run of every loader
+#   make test   unit tests and integration tests (the real binary, driven by pytest) on one
+#               ASan+UBSan build, metric cross-checks, and a short libFuzzer run per loader
 #   make bench  the side-by-side benchmarks of bench/ (slow; not part of make test)
 
 SHELL := /bin/bash
@@ -15,7 +15,7 @@ PY := $(VENV)/bin/python
 DEMO_DATA := $(BUILD)/demo-data
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps pydeps demo test unit-test integration-test fuzz bench format clean
+.PHONY: all deps pydeps demo test asan-build unit-test integration-test fuzz bench format clean
 
 all: $(BUILD)/ragd
 
@@ -38,24 +38,30 @@ $(BUILD)/ragd: deps FORCE
 demo: $(BUILD)/ragd
 	@bash scripts/demo.sh $(BUILD)/ragd $(DEMO_DATA)
 
-unit-test: deps
+# One sanitizer build serves the unit tests and, through its ragd binary, the integration
+# tests, so end-to-end runs are checked by ASan and UBSan too.
+asan-build: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAGD_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+unit-test: asan-build
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  RAGD_SOURCE_DIR=$(CURDIR) ctest --output-on-failure -j $(JOBS)
 
-integration-test: $(BUILD)/ragd pydeps
-	RAGD_BIN=$(CURDIR)/$(BUILD)/ragd $(PY) -m pytest -q tests/integration
+integration-test: asan-build pydeps
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  RAGD_BIN=$(CURDIR)/$(ASAN_BUILD)/ragd $(PY) -m pytest -q tests/integration
 
 fuzz: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAGD_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	@bash scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 test: unit-test integration-test fuzz
 
-bench: $(BUILD)/ragd pydeps
-	@bash bench/run_all.sh
+bench: $(BUILD)/ragd
+	RAGD=$(CURDIR)/$(BUILD)/ragd bash bench/scifact_compare.sh
+	RAGD=$(CURDIR)/$(BUILD)/ragd bash bench/scale_bench.sh
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
