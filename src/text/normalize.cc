@@ -122,19 +122,7 @@ bool nfc_inert(int32_t cp) {
 
 // Text made only of inert code points is already NFC, which spares utf8proc's
 // allocate-decompose-recompose round trip for almost all real text.
-bool trivially_nfc(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    i += utf8::ascii_prefix(p + i, n - i);
-    if (i >= n) break;
-    const utf8::Decoded d = utf8::decode(p + i, n - i);
-    if (d.cp < 0 || !nfc_inert(d.cp)) return false;
-    i += d.len;
-  }
-  return true;
-}
+bool trivially_nfc(std::string_view text) { return utf8::all_non_ascii(text, nfc_inert); }
 
 // NFC of valid UTF-8; returns `text` itself when utf8proc declines it.
 std::string to_nfc(std::string text) {

@@ -20,6 +20,8 @@
 #include <array>
 #include <cstdint>
 
+#include "text/utf8.h"
+
 namespace ragd {
 namespace {
 
@@ -126,17 +128,9 @@ constexpr std::array<std::array<uint8_t, 128>, kRunModulus> make_ascii_steps() {
 
 constexpr auto kAsciiSteps = make_ascii_steps();
 
-// The code points BERT's tokenizer splits into one token each (_is_chinese_char): CJK
-// ideographs are written without spaces, so counting them by run length would undercount.
-bool is_cjk_ideograph(int32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-         (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
-         (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
-         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
-}
-
 CharClass classify_non_ascii(int32_t cp) {
-  if (is_cjk_ideograph(cp)) return CharClass::kSymbol;
+  // Ideographs are written without spaces: one token each, as BERT splits them.
+  if (utf8::is_cjk_ideograph(cp)) return CharClass::kSymbol;
   switch (category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:

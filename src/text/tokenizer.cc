@@ -28,9 +28,7 @@ constexpr std::array<Cls, 128> make_ascii_table() {
 constexpr std::array<Cls, 128> kAscii = make_ascii_table();
 
 bool is_ideograph(int32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x309F) ||  // Hiragana
-         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
-         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+  return (cp >= 0x3040 && cp <= 0x309F) || utf8::is_cjk_ideograph(cp);  // Hiragana too
 }
 
 Cls classify_non_ascii(int32_t cp) {

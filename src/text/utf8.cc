@@ -23,17 +23,7 @@ size_t ascii_prefix(const unsigned char* p, size_t n) {
 }  // namespace utf8
 
 bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    i += utf8::ascii_prefix(p + i, n - i);
-    if (i >= n) break;
-    const utf8::Decoded d = utf8::decode(p + i, n - i);
-    if (d.cp < 0) return false;
-    i += d.len;
-  }
-  return true;
+  return utf8::all_non_ascii(text, [](int32_t) { return true; });
 }
 
 std::string repair_utf8(std::string_view text) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace ragd::utf8 {
 
@@ -72,5 +73,30 @@ inline void append(std::string& out, int32_t cp) {
 
 // Length of the ASCII-only prefix of [p, p + n).
 size_t ascii_prefix(const unsigned char* p, size_t n);
+
+// True when `text` is well-formed UTF-8 and `keep(cp)` holds for every non-ASCII code point.
+template <typename Predicate>
+bool all_non_ascii(std::string_view text, Predicate keep) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    i += ascii_prefix(p + i, n - i);
+    if (i >= n) break;
+    const Decoded d = decode(p + i, n - i);
+    if (d.cp < 0 || !keep(d.cp)) return false;
+    i += d.len;
+  }
+  return true;
+}
+
+// CJK ideographs, which are written without spaces and which BERT's tokenizer splits into
+// one token each (its _is_chinese_char ranges, plus extension G).
+inline bool is_cjk_ideograph(int32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2CEAF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F) ||
+         (cp >= 0x30000 && cp <= 0x3134F);
+}
 
 }  // namespace ragd::utf8
