@@ -102,6 +102,10 @@ void SegmentSearch::run(std::vector<TermCursor>& cur, const SegmentFilter* filte
     while (ne < m && cum[ne] < theta) ++ne;
   };
   update_essential();
+  bool window_valid = false;
+  uint32_t window_end = 0;
+  float window_ub = 0;
+  size_t window_ne = 0;
 
   while (ne < m) {
     uint32_t d = kEnd;
@@ -109,17 +113,26 @@ void SegmentSearch::run(std::vector<TermCursor>& cur, const SegmentFilter* filte
     if (d == kEnd) break;
 
     if (ne > 0 || theta > -kUnbounded) {
-      // Block-max check of the window [d, nearest block end of an essential cursor].
-      uint32_t wend = kEnd;
-      for (size_t i = ne; i < m; ++i) {
-        if (c[i]->cursor.doc() != kEnd) wend = std::min(wend, c[i]->cursor.block_last());
+      // Block-max check of the window [d, nearest block end of an essential cursor]. Inside
+      // the window no essential cursor changes block, so its bound holds for every doc in
+      // it and is computed once per window (and again if the essential set changes).
+      if (!window_valid || d > window_end || window_ne != ne) {
+        window_end = kEnd;
+        for (size_t i = ne; i < m; ++i) {
+          if (c[i]->cursor.doc() != kEnd) window_end = std::min(window_end, c[i]->cursor.block_last());
+        }
+        window_ub = ne > 0 ? cum[ne - 1] : 0.0f;
+        for (size_t i = ne; i < m; ++i) {
+          if (c[i]->cursor.doc() <= window_end) {
+            window_ub += bound(c[i]->cursor.block_meta(), c[i]->weight);
+          }
+        }
+        window_ne = ne;
+        window_valid = true;
       }
-      float ub = ne > 0 ? cum[ne - 1] : 0.0f;
-      for (size_t i = ne; i < m; ++i) {
-        if (c[i]->cursor.doc() <= wend) ub += bound(c[i]->cursor.block_meta(), c[i]->weight);
-      }
-      if (ub < theta) {
-        for (size_t i = ne; i < m; ++i) c[i]->cursor.advance(wend + 1);
+      if (window_ub < theta) {
+        for (size_t i = ne; i < m; ++i) c[i]->cursor.advance(window_end + 1);
+        window_valid = false;
         continue;
       }
     }
