@@ -30,9 +30,7 @@ class TopK {
       return heap_.size() == k_;
     }
     if (!worse(heap_.front(), c)) return false;
-    std::pop_heap(heap_.begin(), heap_.end(), Greater);
-    heap_.back() = c;
-    std::push_heap(heap_.begin(), heap_.end(), Greater);
+    replace_worst(c);
     return true;
   }
 
@@ -49,6 +47,21 @@ class TopK {
  private:
   // Min-heap on rank: the worst kept candidate is at the front.
   static bool Greater(const ScoredChunk& a, const ScoredChunk& b) { return worse(b, a); }
+
+  // Puts `c` in place of the front and sifts it down: one pass instead of pop + push.
+  void replace_worst(const ScoredChunk& c) {
+    const size_t n = heap_.size();
+    size_t i = 0;
+    for (;;) {
+      size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && worse(heap_[child + 1], heap_[child])) ++child;
+      if (!worse(heap_[child], c)) break;
+      heap_[i] = heap_[child];
+      i = child;
+    }
+    heap_[i] = c;
+  }
   size_t k_;
   std::vector<ScoredChunk> heap_;
 };
