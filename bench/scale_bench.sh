@@ -52,7 +52,7 @@ for round in $(seq 1 "$ROUNDS"); do
     rm -rf "$data"
     mapfile -t res < <(measure "$RAGD" eval beir --data "$data" --threads 1 "$DATASET" --json)
     index_bytes="$(du -sb "$data/index" | awk '{print $1}')"
-    store_bytes="$(du -sb "$data"/ragd.db* | awk '{s += $1} END {print s}')"
+    store_bytes="$(du -sb "$data"/ragd.db* | awk '{s += $1} END {printf "%d", s}')"
     "$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(system="ragd (1 indexing thread)", max_rss_kib=int(sys.argv[2]), index_bytes=int(sys.argv[3]), store_bytes=int(sys.argv[4])); print(json.dumps(d))' \
       "${res[0]}" "${res[1]}" "$index_bytes" "$store_bytes" >> "$RESULTS"
   fi

@@ -34,6 +34,7 @@ struct IndexCore {
   Bm25Params params;
 
   mutable std::mutex mu;  // guards `snap` (the pointer, not the snapshot)
+  SearchStrategy strategy = SearchStrategy::kAuto;
   std::shared_ptr<const Snapshot> snap;
 
   // Writer-side state; apply() and compact() are serialised by the caller.
@@ -317,11 +318,13 @@ std::vector<ScoredChunk> LexicalIndex::search(const std::vector<std::string>& qu
                                               size_t k, const SearchFilter& filter) const {
   try {
     auto snap = impl_->current();
-    return lex::search_snapshot(*snap, query_terms, k, filter);
+    return lex::search_snapshot(*snap, query_terms, k, filter, impl_->strategy);
   } catch (const std::exception&) {
     return {};  // only allocation failure can get here
   }
 }
+
+void LexicalIndex::set_search_strategy(SearchStrategy strategy) { impl_->strategy = strategy; }
 
 Status LexicalIndex::compact() {
   try {

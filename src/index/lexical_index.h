@@ -10,8 +10,10 @@
 //
 // Scoring: BM25F over two fields, title (document title + section path) and body, with
 // per-field weights and length normalisation; idf from live-document statistics of the
-// whole collection. Top-k uses block-max MaxScore pruning; filters are evaluated per
-// candidate inside the search loop, so a selective filter still returns k results.
+// whole collection. Top-k uses block-max MaxScore pruning, or, where a query's postings in
+// a segment are few, exhaustive term-at-a-time accumulation (cheaper than pruning there);
+// filters are evaluated per candidate inside the search, so a selective filter still
+// returns k results.
 //
 // Thread-safety: search() and stats() may run concurrently from many threads; apply() and
 // compact() must be serialised by the caller, and may run concurrently with searches
@@ -61,6 +63,13 @@ struct SearchFilter {
   }
 };
 
+// How top-k is computed per segment. Both give identical results; they differ in speed.
+enum class SearchStrategy {
+  kAuto,        // exhaustive when the query's postings in a segment are few, else pruned
+  kPruned,      // block-max MaxScore always
+  kExhaustive,  // term-at-a-time accumulation always
+};
+
 struct ScoredChunk {
   int64_t chunk_id = 0;
   float score = 0;
@@ -106,6 +115,10 @@ class LexicalIndex {
   // query term) are never returned.
   std::vector<ScoredChunk> search(const std::vector<std::string>& query_terms, size_t k,
                                   const SearchFilter& filter = {}) const;
+
+  // Chooses the top-k algorithm (kAuto by default); for benchmarks and tests. Not to be
+  // called concurrently with search().
+  void set_search_strategy(SearchStrategy strategy);
 
   // Merges all segments into one and drops deleted documents (persisted).
   Status compact();

@@ -68,6 +68,10 @@ class SegmentSearch {
   template <bool kCheckLive, bool kFilter>
   void run(std::vector<TermCursor>& cur, const SegmentFilter* filter);
 
+  // Term-at-a-time: every posting of every cursor, accumulated per document. `cur` must be
+  // in query-term order (the summation order of run()).
+  void run_exhaustive(std::vector<TermCursor>& cur, const SegmentFilter* filter);
+
  private:
   const SegmentState& state_;
   const Segment& seg_;
@@ -201,11 +205,36 @@ void SegmentSearch::run(std::vector<TermCursor>& cur, const SegmentFilter* filte
   }
 }
 
+void SegmentSearch::run_exhaustive(std::vector<TermCursor>& cur, const SegmentFilter* filter) {
+  constexpr uint32_t kEnd = PostingCursor::kEnd;
+  thread_local std::vector<float> acc;
+  thread_local std::vector<uint32_t> touched;
+  if (acc.size() < seg_.doc_count) acc.assign(seg_.doc_count, 0.0f);
+  touched.clear();
+  for (TermCursor& tc : cur) {
+    PostingCursor& pc = tc.cursor;
+    for (pc.ensure_decoded(); pc.doc() != kEnd; pc.next(), pc.ensure_decoded()) {
+      uint32_t d = pc.doc();
+      float v = score(tc, d);
+      if (acc[d] == 0.0f) touched.push_back(d);
+      acc[d] += v;
+    }
+  }
+  const bool check_live = state_.deleted != nullptr;
+  for (uint32_t d : touched) {
+    float total = acc[d];
+    acc[d] = 0.0f;  // leave the scratch space clean for the next segment or query
+    if (check_live && !state_.is_live(d)) continue;
+    if (filter != nullptr && !filter->matches(d)) continue;
+    top_->push(total, seg_.chunk_ids[d]);
+  }
+}
+
 }  // namespace
 
 std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
                                          const std::vector<std::string>& query_terms, size_t k,
-                                         const SearchFilter& filter) {
+                                         const SearchFilter& filter, SearchStrategy strategy) {
   if (k == 0 || query_terms.empty() || snap.live_docs == 0) return {};
 
   // Distinct terms in first-occurrence order, with their query frequency.
@@ -256,8 +285,13 @@ std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
     const SegmentState& st = snap.segments[s];
     if (st.live_docs == 0) continue;
     size_t present = 0;
+    uint64_t postings = 0;
     for (size_t t = 0; t < nterms; ++t) {
-      if (ordinals[s * nterms + t] >= 0 && terms[t].weight > 0) ++present;
+      int64_t ord = ordinals[s * nterms + t];
+      if (ord >= 0 && terms[t].weight > 0) {
+        ++present;
+        postings += st.segment->terms[static_cast<size_t>(ord)].df;
+      }
     }
     if (present == 0) continue;
     SegmentFilter seg_filter;
@@ -275,6 +309,12 @@ std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
       tc.weight = terms[t].weight;
       tc.bound = search.term_bound(info, tc.weight);
       tc.term = static_cast<uint32_t>(t);
+    }
+    const bool exhaustive = strategy == SearchStrategy::kExhaustive ||
+                            (strategy == SearchStrategy::kAuto && postings <= kExhaustivePostings);
+    if (exhaustive) {
+      search.run_exhaustive(cursors, filtered ? &seg_filter : nullptr);
+      continue;
     }
     bool live = st.deleted != nullptr;
     if (live && filtered) {

@@ -8,7 +8,12 @@
 // threshold. Each candidate is checked for deletion and the filter before it is scored,
 // so a selective filter still fills k results. Scores are summed in query-term order, so
 // equal documents tie exactly and the chunk-id tie-break is deterministic. The threshold
-// carries over from segment to segment. Thread-safe (reads only the snapshot).
+// carries over from segment to segment.
+//
+// Where a segment holds few postings of the query's terms (kAuto: at most
+// kExhaustivePostings), pruning costs more than it saves: those segments are scored term at
+// a time into a dense accumulator, summing in the same query-term order, so both paths give
+// bit-identical scores. Thread-safe (reads only the snapshot; scratch space is per thread).
 #pragma once
 
 #include <string>
@@ -19,8 +24,11 @@
 
 namespace ragd::lex {
 
+inline constexpr uint64_t kExhaustivePostings = 32768;
+
 std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
                                          const std::vector<std::string>& query_terms, size_t k,
-                                         const SearchFilter& filter);
+                                         const SearchFilter& filter,
+                                         SearchStrategy strategy = SearchStrategy::kAuto);
 
 }  // namespace ragd::lex

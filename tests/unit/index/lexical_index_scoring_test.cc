@@ -45,7 +45,9 @@ void expect_same(const std::vector<ScoredChunk>& got, const std::vector<ScoredCh
 
 class ScoringTest : public ::testing::TestWithParam<uint32_t> {};
 
-void check_queries(const LexicalIndex& index, const std::map<int64_t, IndexDocument>& live,
+// Every query is answered by both top-k algorithms: each must match the reference, and
+// the two must agree exactly (same chunks, bit-identical scores).
+void check_queries(LexicalIndex& index, const std::map<int64_t, IndexDocument>& live,
                    testing::RandomCorpus& gen, int queries, const std::string& stage) {
   for (int q = 0; q < queries; ++q) {
     auto query = gen.query();
@@ -54,9 +56,19 @@ void check_queries(const LexicalIndex& index, const std::map<int64_t, IndexDocum
     if (q % 3 == 1) filter = gen.filter();
     std::map<int64_t, double> all;
     auto want = testing::reference_search(live, query, k, filter, index.params(), &all);
-    auto got = index.search(query, k, filter);
     std::string ctx = stage + " query " + std::to_string(q);
-    expect_same(got, want, all, ctx);
+    index.set_search_strategy(SearchStrategy::kPruned);
+    auto pruned = index.search(query, k, filter);
+    index.set_search_strategy(SearchStrategy::kExhaustive);
+    auto exhaustive = index.search(query, k, filter);
+    index.set_search_strategy(SearchStrategy::kAuto);
+    expect_same(pruned, want, all, ctx + " (pruned)");
+    expect_same(exhaustive, want, all, ctx + " (exhaustive)");
+    ASSERT_EQ(pruned.size(), exhaustive.size()) << ctx;
+    for (size_t i = 0; i < pruned.size(); ++i) {
+      EXPECT_EQ(pruned[i].chunk_id, exhaustive[i].chunk_id) << ctx << " rank " << i;
+      EXPECT_EQ(pruned[i].score, exhaustive[i].score) << ctx << " rank " << i;
+    }
     if (::testing::Test::HasFailure()) return;
   }
 }
