@@ -52,6 +52,7 @@ class PostingCursor {
   bool decoded() const { return decoded_; }
   const BlockMeta& block_meta() const { return metas_[block_]; }
   uint32_t block_last() const { return metas_[block_].last_doc; }
+  uint32_t block() const { return block_; }  // index of the current block
   uint32_t tf_body() const { return tf_body_[pos_]; }
   uint32_t tf_title() const { return tf_title_[pos_]; }
 

@@ -29,6 +29,7 @@ struct QueryTerm {
 
 struct TermCursor {
   PostingCursor cursor;
+  const float* block_max = nullptr;  // exact tf~ maximum per block, when computed
   float weight = 0;
   float bound = 0;    // upper bound of this term's score in the segment
   uint32_t term = 0;  // index into the query terms
@@ -52,6 +53,14 @@ class SegmentSearch {
     return bm25_saturate(weight, x, k1_) * kSlack;
   }
 
+  // Upper bound of the cursor's score anywhere in its current block.
+  float bound(const TermCursor& tc) const {
+    if (tc.block_max != nullptr) {
+      return bm25_saturate(tc.weight, tc.block_max[tc.cursor.block()], k1_) * kSlack;
+    }
+    return bound(tc.cursor.block_meta(), tc.weight);
+  }
+
   float term_bound(const TermInfo& t, float weight) const {
     float x = static_cast<float>(t.bounds.max_tf_body) * norms_.body(t.bounds.min_len_body) +
               static_cast<float>(t.bounds.max_tf_title) * norms_.title(t.bounds.min_len_title);
@@ -65,7 +74,10 @@ class SegmentSearch {
     return bm25_saturate(c.weight, x, k1_);
   }
 
-  template <bool kCheckLive, bool kFilter>
+  // Block-max MaxScore over windows of kWindow documents: essential cursors are scored
+  // term at a time into per-term slots of the window, then each document of the window is
+  // completed from the non-essential cursors unless its bound cannot reach the threshold.
+  // Scores are summed in query-term order, as run_exhaustive() does.
   void run(std::vector<TermCursor>& cur, const SegmentFilter* filter);
 
   // Term-at-a-time: every posting of every cursor, accumulated per document. `cur` must be
@@ -81,125 +93,118 @@ class SegmentSearch {
   std::vector<float>& contrib_;
 };
 
-template <bool kCheckLive, bool kFilter>
 void SegmentSearch::run(std::vector<TermCursor>& cur, const SegmentFilter* filter) {
   constexpr uint32_t kEnd = PostingCursor::kEnd;
+  constexpr uint32_t kWindow = 2048;
   const size_t m = cur.size();
-  std::vector<uint32_t> order(m);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return cur[a].bound < cur[b].bound; });
+  const size_t nterms = contrib_.size();
+  // Cursors by ascending bound; c[0, ne) are non-essential: their bounds together cannot
+  // lift a document to the threshold, so they never start a candidate.
   std::vector<TermCursor*> c(m);
+  for (size_t i = 0; i < m; ++i) c[i] = &cur[i];
+  std::sort(c.begin(), c.end(), [](const TermCursor* a, const TermCursor* b) {
+    return a->bound < b->bound || (a->bound == b->bound && a->term < b->term);
+  });
   std::vector<float> cum(m);
   float sum = 0;
-  for (size_t i = 0; i < m; ++i) {
-    c[i] = &cur[order[i]];
-    sum += c[i]->bound;
-    cum[i] = sum;
-  }
-  std::vector<uint32_t> touched;
-  touched.reserve(m);
+  for (size_t i = 0; i < m; ++i) cum[i] = sum += c[i]->bound;
+
+  thread_local std::vector<float> slots;        // [term * kWindow + offset]
+  thread_local std::vector<uint64_t> occupied;  // offsets of the window with a candidate
+  if (slots.size() < nterms * kWindow) slots.assign(nterms * kWindow, 0.0f);
+  occupied.assign(kWindow / 64, 0);
 
   float theta = top_->threshold();
-  size_t ne = 0;  // c[0, ne) are non-essential
+  size_t ne = 0;
   auto update_essential = [&] {
     while (ne < m && cum[ne] < theta) ++ne;
   };
   update_essential();
-  bool window_valid = false;
-  uint32_t window_end = 0;
-  float window_ub = 0;
-  size_t window_ne = 0;
+  const bool check_live = state_.deleted != nullptr;
 
   while (ne < m) {
-    uint32_t d = kEnd;
-    for (size_t i = ne; i < m; ++i) d = std::min(d, c[i]->cursor.doc());
-    if (d == kEnd) break;
+    uint32_t start = kEnd;
+    for (size_t i = ne; i < m; ++i) start = std::min(start, c[i]->cursor.doc());
+    if (start == kEnd) break;
+    const uint32_t last = start > kEnd - kWindow ? kEnd - 1 : start + kWindow - 1;
+    const size_t window_ne = ne;  // fixed for this window; theta may still rise in it
 
-    if (ne > 0 || theta > -kUnbounded) {
-      // Block-max check of the window [d, nearest block end of an essential cursor]. Inside
-      // the window no essential cursor changes block, so its bound holds for every doc in
-      // it and is computed once per window (and again if the essential set changes).
-      if (!window_valid || d > window_end || window_ne != ne) {
-        window_end = kEnd;
-        for (size_t i = ne; i < m; ++i) {
-          if (c[i]->cursor.doc() != kEnd) window_end = std::min(window_end, c[i]->cursor.block_last());
-        }
-        window_ub = ne > 0 ? cum[ne - 1] : 0.0f;
-        for (size_t i = ne; i < m; ++i) {
-          if (c[i]->cursor.doc() <= window_end) {
-            window_ub += bound(c[i]->cursor.block_meta(), c[i]->weight);
-          }
-        }
-        window_ne = ne;
-        window_valid = true;
+    // Window bound from every cursor's block maxima: skip the window when it cannot reach
+    // the threshold (only meaningful once the collector is full).
+    if (theta > -kUnbounded) {
+      uint32_t block_end = last;
+      for (size_t i = 0; i < m; ++i) {
+        PostingCursor& pc = c[i]->cursor;
+        pc.advance(start);
+        if (pc.doc() != kEnd) block_end = std::min(block_end, pc.block_last());
       }
-      if (window_ub < theta) {
-        for (size_t i = ne; i < m; ++i) c[i]->cursor.advance(window_end + 1);
-        window_valid = false;
+      float ub = 0;
+      for (size_t i = 0; i < m; ++i) {
+        if (c[i]->cursor.doc() <= block_end) ub += bound(*c[i]);
+      }
+      if (ub < theta) {
+        for (size_t i = window_ne; i < m; ++i) c[i]->cursor.advance(block_end + 1);
         continue;
       }
     }
 
-    bool moved = false;
-    for (size_t i = ne; i < m; ++i) {
-      PostingCursor& pc = c[i]->cursor;
-      if (pc.doc() == d && !pc.decoded()) {
-        pc.ensure_decoded();
-        moved |= pc.doc() != d;
-      }
-    }
-    if (moved) continue;
-
-    bool pass = true;
-    if constexpr (kCheckLive) pass = state_.is_live(d);
-    if constexpr (kFilter) pass = pass && filter->matches(d);
-    if (!pass) {
-      for (size_t i = ne; i < m; ++i) {
-        if (c[i]->cursor.doc() == d) c[i]->cursor.next();
-      }
-      continue;
-    }
-
-    float s = 0;
-    touched.clear();
-    for (size_t i = ne; i < m; ++i) {
+    // Essential cursors, term at a time, into the window's slots.
+    for (size_t i = window_ne; i < m; ++i) {
       TermCursor& tc = *c[i];
-      if (tc.cursor.doc() != d) continue;
-      float v = score(tc, d);
-      contrib_[tc.term] = v;
-      touched.push_back(tc.term);
-      s += v;
-      tc.cursor.next();
-    }
-    bool reject = false;
-    for (size_t j = ne; j-- > 0;) {
-      if (s + cum[j] < theta) {
-        reject = true;
-        break;
+      PostingCursor& pc = tc.cursor;
+      float* row = &slots[static_cast<size_t>(tc.term) * kWindow];
+      for (pc.ensure_decoded(); pc.doc() <= last; pc.next(), pc.ensure_decoded()) {
+        uint32_t d = pc.doc();
+        uint32_t off = d - start;
+        row[off] = score(tc, d);
+        occupied[off >> 6] |= uint64_t{1} << (off & 63);
       }
-      TermCursor& tc = *c[j];
-      tc.cursor.advance(d);
-      if (tc.cursor.doc() > d) continue;
-      float rest = j > 0 ? cum[j - 1] : 0.0f;
-      if (s + bound(tc.cursor.block_meta(), tc.weight) + rest < theta) {
-        reject = true;
-        break;
-      }
-      tc.cursor.ensure_decoded();
-      if (tc.cursor.doc() != d) continue;
-      float v = score(tc, d);
-      contrib_[tc.term] = v;
-      touched.push_back(tc.term);
-      s += v;
     }
-    if (!reject) {
-      std::sort(touched.begin(), touched.end());
-      float total = 0;
-      for (uint32_t t : touched) total += contrib_[t];
-      if (total > 0 && top_->push(total, seg_.chunk_ids[d])) {
-        theta = top_->threshold();
-        update_essential();
+
+    // Each candidate of the window, in document order.
+    for (uint32_t word = 0; word < kWindow / 64; ++word) {
+      uint64_t bits = occupied[word];
+      occupied[word] = 0;
+      while (bits != 0) {
+        const uint32_t off = word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
+        bits &= bits - 1;
+        const uint32_t d = start + off;
+        bool keep = (!check_live || state_.is_live(d)) && (filter == nullptr || filter->matches(d));
+        if (keep) {
+          float s = 0;
+          for (size_t i = window_ne; i < m; ++i) s += slots[c[i]->term * kWindow + off];
+          for (size_t j = window_ne; j-- > 0;) {
+            if (s + cum[j] < theta) {
+              keep = false;
+              break;
+            }
+            TermCursor& tc = *c[j];
+            tc.cursor.advance(d);
+            if (tc.cursor.doc() > d) continue;
+            float rest = j > 0 ? cum[j - 1] : 0.0f;
+            if (s + bound(tc) + rest < theta) {
+              keep = false;
+              break;
+            }
+            tc.cursor.ensure_decoded();
+            if (tc.cursor.doc() != d) continue;
+            float v = score(tc, d);
+            slots[tc.term * kWindow + off] = v;
+            s += v;
+          }
+        }
+        float total = 0;
+        for (size_t t = 0; t < nterms; ++t) {
+          float& slot = slots[t * kWindow + off];
+          total += slot;  // query-term order; absent terms add an exact 0
+          slot = 0.0f;
+        }
+        // The chunk id is a random read into a large array: only fetched for a candidate
+        // that can enter (a tie with the threshold is settled by chunk id).
+        if (keep && total > 0 && total >= theta && top_->push(total, seg_.chunk_ids[d])) {
+          theta = top_->threshold();
+          update_essential();
+        }
       }
     }
   }
@@ -224,6 +229,7 @@ void SegmentSearch::run_exhaustive(std::vector<TermCursor>& cur, const SegmentFi
   for (uint32_t d : touched) {
     float total = acc[d];
     acc[d] = 0.0f;  // leave the scratch space clean for the next segment or query
+    if (total < top_->threshold()) continue;  // spares the chunk-id read (see run())
     if (check_live && !state_.is_live(d)) continue;
     if (filter != nullptr && !filter->matches(d)) continue;
     top_->push(total, seg_.chunk_ids[d]);
@@ -298,7 +304,10 @@ std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
     if (filtered && !seg_filter.compile(filter, *st.segment, sorted_docs)) continue;
 
     SegmentSearch search(st, snap.norms, p.k1, &top, &contrib);
+    const bool exhaustive = strategy == SearchStrategy::kExhaustive ||
+                            (strategy == SearchStrategy::kAuto && postings <= kExhaustivePostings);
     std::vector<TermCursor> cursors(present);  // not resized again: cursors must not move
+    std::vector<BlockMaxCache::Maxima> maxima;  // keeps the cursors' block_max alive
     size_t i = 0;
     for (size_t t = 0; t < nterms; ++t) {
       int64_t ord = ordinals[s * nterms + t];
@@ -307,25 +316,19 @@ std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
       TermCursor& tc = cursors[i++];
       tc.cursor.init(*st.segment, info);
       tc.weight = terms[t].weight;
-      tc.bound = search.term_bound(info, tc.weight);
       tc.term = static_cast<uint32_t>(t);
+      if (exhaustive) continue;  // no bounds needed
+      maxima.push_back(block_maxima(snap, s, static_cast<uint32_t>(ord)));
+      tc.block_max = maxima.back()->data();
+      float term_max = *std::max_element(maxima.back()->begin(), maxima.back()->end());
+      tc.bound = std::min(search.term_bound(info, tc.weight),
+                          bm25_saturate(tc.weight, term_max, p.k1) * kSlack);
     }
-    const bool exhaustive = strategy == SearchStrategy::kExhaustive ||
-                            (strategy == SearchStrategy::kAuto && postings <= kExhaustivePostings);
     if (exhaustive) {
       search.run_exhaustive(cursors, filtered ? &seg_filter : nullptr);
       continue;
     }
-    bool live = st.deleted != nullptr;
-    if (live && filtered) {
-      search.run<true, true>(cursors, &seg_filter);
-    } else if (live) {
-      search.run<true, false>(cursors, nullptr);
-    } else if (filtered) {
-      search.run<false, true>(cursors, &seg_filter);
-    } else {
-      search.run<false, false>(cursors, nullptr);
-    }
+    search.run(cursors, filtered ? &seg_filter : nullptr);
   }
   return top.take_sorted();
 }

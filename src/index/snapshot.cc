@@ -24,6 +24,17 @@ bool DeletedDfCache::find(uint32_t ordinal, uint32_t* count) const {
   return true;
 }
 
+BlockMaxCache::Maxima BlockMaxCache::find(uint64_t key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = maxima_.find(key);
+  return it == maxima_.end() ? nullptr : it->second;
+}
+
+BlockMaxCache::Maxima BlockMaxCache::insert(uint64_t key, Maxima maxima) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return maxima_.emplace(key, std::move(maxima)).first->second;
+}
+
 void DeletedDfCache::insert(uint32_t ordinal, uint32_t count) {
   std::lock_guard<std::mutex> lock(mu_);
   counts_.emplace(ordinal, count);
@@ -57,6 +68,30 @@ void finalize_snapshot(Snapshot* snap) {
   n.title_table.resize(std::min(max_title, kMaxTable - 1) + 1);
   for (uint32_t l = 0; l < n.body_table.size(); ++l) n.body_table[l] = n.body_at(l);
   for (uint32_t l = 0; l < n.title_table.size(); ++l) n.title_table[l] = n.title_at(l);
+  snap->block_max = std::make_shared<BlockMaxCache>();
+}
+
+BlockMaxCache::Maxima block_maxima(const Snapshot& snap, size_t segment_index, uint32_t ordinal) {
+  const uint64_t key = (static_cast<uint64_t>(segment_index) << 32) | ordinal;
+  if (auto cached = snap.block_max->find(key)) return cached;
+  const Segment& seg = *snap.segments[segment_index].segment;
+  const TermInfo& term = seg.terms[ordinal];
+  auto maxima = std::make_shared<std::vector<float>>(block_count(term.df), 0.0f);
+  PostingCursor cursor;
+  cursor.init(seg, term);
+  // Deleted documents are included: the bound stays valid, only a little looser.
+  for (cursor.ensure_decoded(); cursor.doc() != PostingCursor::kEnd;
+       cursor.next(), cursor.ensure_decoded()) {
+    // The same expression, in the same order, as the searcher's score(), so the maximum
+    // is exact in floating point too.
+    uint32_t d = cursor.doc();
+    float x = static_cast<float>(cursor.tf_body()) * snap.norms.body(seg.len_body[d]);
+    uint32_t tt = cursor.tf_title();
+    if (tt != 0) x += static_cast<float>(tt) * snap.norms.title(seg.len_title[d]);
+    float& slot = (*maxima)[cursor.block()];
+    slot = std::max(slot, x);
+  }
+  return snap.block_max->insert(key, std::move(maxima));
 }
 
 uint32_t deleted_postings(const SegmentState& state, uint32_t ordinal) {

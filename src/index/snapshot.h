@@ -9,8 +9,16 @@
 // memoised in the segment state's DeletedDfCache; segments without deletions cost nothing.
 // Merges drop deleted documents, which resets their cost.
 //
-// Thread-safety: immutable after finalize_snapshot(), except DeletedDfCache, which is
-// internally synchronised.
+// Exact block maxima: pruning needs, per block of a term's postings, an upper bound of the
+// term's tf~ (the BM25F saturation input) there. BlockMeta's (max tf, min length) pair is
+// always valid but loose, because it pairs the largest tf with the shortest length even
+// when they belong to different documents. The exact per-block maximum under the
+// snapshot's length norms is computed the first time a pruned search uses the term (one
+// pass over its postings) and memoised in the snapshot's BlockMaxCache; a new snapshot
+// (new statistics) starts a new cache.
+//
+// Thread-safety: immutable after finalize_snapshot(), except DeletedDfCache and
+// BlockMaxCache, which are internally synchronised.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +46,18 @@ class DeletedDfCache {
  private:
   mutable std::mutex mu_;
   std::unordered_map<uint32_t, uint32_t> counts_;
+};
+
+// Per (segment, term): the exact maximum tf~ of each block of the term's postings.
+class BlockMaxCache {
+ public:
+  using Maxima = std::shared_ptr<const std::vector<float>>;
+  Maxima find(uint64_t key) const;
+  Maxima insert(uint64_t key, Maxima maxima);  // returns the cached value
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<uint64_t, Maxima> maxima_;
 };
 
 struct SegmentState {
@@ -70,6 +90,7 @@ struct LengthNorms {
 struct Snapshot {
   std::vector<SegmentState> segments;
   LengthNorms norms;
+  std::shared_ptr<BlockMaxCache> block_max;  // replaced by finalize_snapshot()
   Bm25Params params;
   uint64_t live_docs = 0;
   uint64_t deleted_docs = 0;
@@ -79,6 +100,10 @@ struct Snapshot {
 
 // Recomputes the totals and length norms from `snap->segments` and `snap->params`.
 void finalize_snapshot(Snapshot* snap);
+
+// The exact maximum tf~ per block of term `ordinal` in segment number `segment_index` of
+// `snap` (memoised in snap.block_max).
+BlockMaxCache::Maxima block_maxima(const Snapshot& snap, size_t segment_index, uint32_t ordinal);
 
 // Deleted docs of `state` that contain the term `ordinal` (memoised).
 uint32_t deleted_postings(const SegmentState& state, uint32_t ordinal);
