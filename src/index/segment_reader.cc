@@ -76,8 +76,7 @@ Result<std::shared_ptr<const Segment>> Segment::parse(uint64_t id, std::string b
   seg->document_ids.resize(doc_count);
   seg->dates.resize(doc_count);
   seg->domains.resize(doc_count);
-  seg->len_title.resize(doc_count);
-  seg->len_body.resize(doc_count);
+  std::vector<uint32_t> len_title(doc_count), len_body(doc_count);
   seg->tag_begin.resize(doc_count + 1);
   uint64_t chunk = 0, document = 0;
   int64_t date = 0;
@@ -99,8 +98,8 @@ Result<std::shared_ptr<const Segment>> Segment::parse(uint64_t id, std::string b
     seg->document_ids[d] = static_cast<int64_t>(document);
     seg->dates[d] = static_cast<int32_t>(date);
     seg->domains[d] = domain;
-    seg->len_title[d] = lt;
-    seg->len_body[d] = lb;
+    len_title[d] = lt;
+    len_body[d] = lb;
     seg->sum_len_title += lt;
     seg->sum_len_body += lb;
     seg->max_len_title = std::max(seg->max_len_title, lt);
@@ -114,6 +113,8 @@ Result<std::shared_ptr<const Segment>> Segment::parse(uint64_t id, std::string b
   }
   seg->tag_begin[doc_count] = static_cast<uint32_t>(seg->tag_ids.size());
   if (dr.remaining() != 0) return bad(id, "document section size");
+  seg->len_title.assign(std::move(len_title), seg->max_len_title);
+  seg->len_body.assign(std::move(len_body), seg->max_len_body);
 
   // Block metas.
   uint64_t meta_bytes = off[4] - off[3];

@@ -97,3 +97,22 @@ TEST(ManifestTest, RoundTripsAndRejectsDamage) {
 
 }  // namespace
 }  // namespace ragd::lex
+
+namespace ragd::lex {
+namespace {
+
+TEST(LengthColumn, NarrowWhenItFitsWideOtherwise) {
+  LengthColumn narrow;
+  narrow.assign({0, 7, 65535}, 65535);
+  EXPECT_EQ(narrow[0], 0u);
+  EXPECT_EQ(narrow[1], 7u);
+  EXPECT_EQ(narrow[2], 65535u);
+  LengthColumn wide;
+  wide.assign({1, 65536, 4000000000u}, 4000000000u);
+  EXPECT_EQ(wide[0], 1u);
+  EXPECT_EQ(wide[1], 65536u);
+  EXPECT_EQ(wide[2], 4000000000u);
+}
+
+}  // namespace
+}  // namespace ragd::lex
