@@ -93,16 +93,7 @@ Result<int64_t> Store::replace_document(int64_t collection_id, const Document& d
     }
     if (existing) {
       document_id = *existing;
-      {
-        StatementReset reset(s.log_document_removals);
-        RAGD_RETURN_IF_ERROR(s.log_document_removals.bind_all(collection_id, document_id));
-        RAGD_RETURN_IF_ERROR(s.log_document_removals.run());
-      }
-      {
-        StatementReset reset(s.delete_document_chunks);
-        RAGD_RETURN_IF_ERROR(s.delete_document_chunks.bind_all(document_id));
-        RAGD_RETURN_IF_ERROR(s.delete_document_chunks.run());
-      }
+      RAGD_RETURN_IF_ERROR(s.remove_chunks_logged(collection_id, document_id));
       StatementReset reset(s.update_document);
       RAGD_RETURN_IF_ERROR(s.update_document.bind_all(
           document_id, document.source_path, document.title, document.domain, *tags_json,
@@ -159,16 +150,7 @@ Status Store::remove_document(int64_t document_id) {
       if (!*row) return Status::not_found("no document with id " + std::to_string(document_id));
       collection_id = s.document_collection.column_int64(0);
     }
-    {
-      StatementReset reset(s.log_document_removals);
-      RAGD_RETURN_IF_ERROR(s.log_document_removals.bind_all(collection_id, document_id));
-      RAGD_RETURN_IF_ERROR(s.log_document_removals.run());
-    }
-    {
-      StatementReset reset(s.delete_document_chunks);
-      RAGD_RETURN_IF_ERROR(s.delete_document_chunks.bind_all(document_id));
-      RAGD_RETURN_IF_ERROR(s.delete_document_chunks.run());
-    }
+    RAGD_RETURN_IF_ERROR(s.remove_chunks_logged(collection_id, document_id));
     StatementReset reset(s.delete_document);
     RAGD_RETURN_IF_ERROR(s.delete_document.bind_all(document_id));
     return s.delete_document.run();

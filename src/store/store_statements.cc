@@ -109,6 +109,17 @@ Result<std::unique_ptr<Store::Statements>> Store::Statements::prepare(sqlite3* d
   return s;
 }
 
+Status Store::Statements::remove_chunks_logged(int64_t collection_id, int64_t document_id) {
+  {
+    StatementReset reset(log_document_removals);
+    RAGD_RETURN_IF_ERROR(log_document_removals.bind_all(collection_id, document_id));
+    RAGD_RETURN_IF_ERROR(log_document_removals.run());
+  }
+  StatementReset reset(delete_document_chunks);
+  RAGD_RETURN_IF_ERROR(delete_document_chunks.bind_all(document_id));
+  return delete_document_chunks.run();
+}
+
 Status Store::Statements::atomically(sqlite3* db, const std::function<Status()>& work) {
   const bool nested = sqlite3_get_autocommit(db) == 0;
   {

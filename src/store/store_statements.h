@@ -20,6 +20,10 @@ struct Store::Statements {
   // releases when `work` returns ok; rolls back when it fails or throws.
   Status atomically(sqlite3* db, const std::function<Status()>& work);
 
+  // Deletes a document's chunks and logs each removal for the indexes (inside the caller's
+  // transaction).
+  Status remove_chunks_logged(int64_t collection_id, int64_t document_id);
+
   int schema_version = 0;
 
   Statement begin_immediate, commit, rollback, savepoint, release, rollback_to;
