@@ -71,6 +71,17 @@ class PostingCursor {
     cur_ = docs_[pos_];
   }
 
+  // Calls f(doc, tf_body, tf_title) for every remaining posting, block by block, and leaves
+  // the cursor at the end. The tight loop of term-at-a-time scoring.
+  template <typename F>
+  void drain(F&& f) {
+    for (ensure_decoded(); cur_ != kEnd; ensure_decoded()) {
+      for (uint32_t i = pos_; i < n_; ++i) f(docs_[i], tf_body_[i], tf_title_[i]);
+      pos_ = n_ - 1;
+      next();
+    }
+  }
+
   // Requires decoded() and doc() != kEnd.
   void next() {
     if (++pos_ < n_) {

@@ -211,28 +211,31 @@ void SegmentSearch::run(std::vector<TermCursor>& cur, const SegmentFilter* filte
 }
 
 void SegmentSearch::run_exhaustive(std::vector<TermCursor>& cur, const SegmentFilter* filter) {
-  constexpr uint32_t kEnd = PostingCursor::kEnd;
   thread_local std::vector<float> acc;
   thread_local std::vector<uint32_t> touched;
   if (acc.size() < seg_.doc_count) acc.assign(seg_.doc_count, 0.0f);
   touched.clear();
+  float* sums = acc.data();
   for (TermCursor& tc : cur) {
-    PostingCursor& pc = tc.cursor;
-    for (pc.ensure_decoded(); pc.doc() != kEnd; pc.next(), pc.ensure_decoded()) {
-      uint32_t d = pc.doc();
-      float v = score(tc, d);
-      if (acc[d] == 0.0f) touched.push_back(d);
-      acc[d] += v;
-    }
+    // The same expression, in the same order, as score(): bit-identical to the pruned path.
+    const float weight = tc.weight;
+    tc.cursor.drain([&](uint32_t d, uint32_t tf_body, uint32_t tf_title) {
+      float x = static_cast<float>(tf_body) * norms_.body(seg_.len_body[d]);
+      if (tf_title != 0) x += static_cast<float>(tf_title) * norms_.title(seg_.len_title[d]);
+      float v = bm25_saturate(weight, x, k1_);
+      if (sums[d] == 0.0f) touched.push_back(d);
+      sums[d] += v;
+    });
   }
   const bool check_live = state_.deleted != nullptr;
+  float theta = top_->threshold();
   for (uint32_t d : touched) {
     float total = acc[d];
     acc[d] = 0.0f;  // leave the scratch space clean for the next segment or query
-    if (total < top_->threshold()) continue;  // spares the chunk-id read (see run())
+    if (total < theta) continue;  // spares the chunk-id read (see run())
     if (check_live && !state_.is_live(d)) continue;
     if (filter != nullptr && !filter->matches(d)) continue;
-    top_->push(total, seg_.chunk_ids[d]);
+    if (top_->push(total, seg_.chunk_ids[d])) theta = top_->threshold();
   }
 }
 
