@@ -38,13 +38,13 @@ struct TermCursor {
 class SegmentSearch {
  public:
   SegmentSearch(const SegmentState& state, const LengthNorms& norms, float k1, TopK* top,
-                std::vector<float>* contrib)
+                size_t query_terms)
       : state_(state),
         seg_(*state.segment),
         norms_(norms),
         k1_(k1),
         top_(top),
-        contrib_(*contrib) {}
+        nterms_(query_terms) {}
 
   float bound(const BlockMeta& m, float weight) const {
     float tb = m.max_tf_body == kSaturated16 ? kUnbounded : m.max_tf_body;
@@ -90,14 +90,14 @@ class SegmentSearch {
   const LengthNorms& norms_;
   float k1_;
   TopK* top_;
-  std::vector<float>& contrib_;
+  size_t nterms_;  // distinct query terms (TermCursor::term < nterms_)
 };
 
 void SegmentSearch::run(std::vector<TermCursor>& cur, const SegmentFilter* filter) {
   constexpr uint32_t kEnd = PostingCursor::kEnd;
   constexpr uint32_t kWindow = 2048;
   const size_t m = cur.size();
-  const size_t nterms = contrib_.size();
+  const size_t nterms = nterms_;
   // Cursors by ascending bound; c[0, ne) are non-essential: their bounds together cannot
   // lift a document to the threshold, so they never start a candidate.
   std::vector<TermCursor*> c(m);
@@ -289,7 +289,6 @@ std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
   const bool filtered = !filter.empty();
 
   TopK top(std::min<uint64_t>(k, snap.live_docs));
-  std::vector<float> contrib(nterms, 0.0f);
   for (size_t s = 0; s < nseg; ++s) {
     const SegmentState& st = snap.segments[s];
     if (st.live_docs == 0) continue;
@@ -306,7 +305,7 @@ std::vector<ScoredChunk> search_snapshot(const Snapshot& snap,
     SegmentFilter seg_filter;
     if (filtered && !seg_filter.compile(filter, *st.segment, sorted_docs)) continue;
 
-    SegmentSearch search(st, snap.norms, p.k1, &top, &contrib);
+    SegmentSearch search(st, snap.norms, p.k1, &top, nterms);
     const bool exhaustive = strategy == SearchStrategy::kExhaustive ||
                             (strategy == SearchStrategy::kAuto && postings <= kExhaustivePostings);
     std::vector<TermCursor> cursors(present);  // not resized again: cursors must not move
