@@ -1,11 +1,13 @@
 // search_snapshot: top-k BM25F retrieval over one snapshot with block-max MaxScore.
 //
-// Per segment, the query's term cursors are ordered by their score upper bound; the
-// "non-essential" prefix whose summed bounds cannot reach the current k-th score does not
-// generate candidates, only scores them. Candidates come from the essential cursors; a
-// window up to the nearest block end is skipped without decoding when the block maxima
-// (BlockMeta, evaluated for the current collection statistics) cannot reach the
-// threshold. Each candidate is checked for deletion and the filter before it is scored,
+// Per segment, the query's term cursors are ordered by their exact maximum score; the
+// "non-essential" prefix whose summed maxima cannot reach the current k-th score does not
+// generate candidates, only completes them. Work proceeds in windows of 2,048 documents
+// starting at the next essential posting: a window is skipped undecoded when the summed
+// block maxima of all cursors there (exact, per snapshot; see snapshot.h) cannot reach the
+// threshold; otherwise the essential cursors are scored term at a time into the window and
+// each candidate is completed from the non-essential cursors unless its bound falls short.
+// Each candidate is checked for deletion and the filter before it can enter the top k,
 // so a selective filter still fills k results. Scores are summed in query-term order, so
 // equal documents tie exactly and the chunk-id tie-break is deterministic. The threshold
 // carries over from segment to segment.
