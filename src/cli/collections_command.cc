@@ -28,10 +28,7 @@ struct CollectionsArgs {
 };
 
 Result<std::unique_ptr<Store>> open_existing_store(const DataDir& data) {
-  if (!data.exists()) {
-    return Status::not_found("no data folder at '" + data.root() +
-                             "'; ingest documents first (ragd ingest PATH)");
-  }
+  RAGD_RETURN_IF_ERROR(data.require_exists());
   return Store::open(data.store_path());
 }
 

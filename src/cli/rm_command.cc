@@ -21,10 +21,7 @@ struct RmArgs {
 
 int run_rm(const RmArgs& args) {
   DataDir data(resolve_data_dir(args.data));
-  if (!data.exists()) {
-    return report_error(Status::not_found("no data folder at '" + data.root() + "'"));
-  }
-  auto handle = open_collection(data, args.collection, OpenMode::kWriteOrCreate);
+  auto handle = open_collection(data, args.collection, OpenMode::kWrite);
   if (!handle.is_ok()) return report_error(handle.status());
   Store& store = *handle->store;
   size_t removed = 0;

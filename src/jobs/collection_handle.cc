@@ -7,23 +7,20 @@ namespace ragd {
 Result<CollectionHandle> open_collection(const DataDir& data, const std::string& name,
                                          OpenMode mode) {
   CollectionHandle handle;
-  const bool write = mode == OpenMode::kWriteOrCreate;
+  const bool write = mode != OpenMode::kRead;
+  const bool create = mode == OpenMode::kWriteOrCreate;
+  RAGD_RETURN_IF_ERROR(create ? data.ensure_exists() : data.require_exists());
   if (write) {
-    RAGD_RETURN_IF_ERROR(data.ensure_exists());
     auto lock = WriteLock::acquire(data);
     if (!lock.is_ok()) return lock.status();
     handle.lock = std::move(lock).value();
-  } else if (!data.exists()) {
-    return Status::not_found("no data folder at '" + data.root() +
-                             "'; ingest documents first (ragd ingest PATH) or point --data / "
-                             "$RAGD_DATA at an existing one");
   }
   auto store = Store::open(data.store_path());
   if (!store.is_ok()) return store.status();
   handle.store = std::move(store).value();
 
-  auto collection = write ? handle.store->get_or_create_collection(name)
-                          : handle.store->find_collection(name);
+  auto collection = create ? handle.store->get_or_create_collection(name)
+                           : handle.store->find_collection(name);
   if (!collection.is_ok()) {
     if (collection.status().code() == ErrorCode::kNotFound) {
       return Status::not_found("no collection named '" + name +

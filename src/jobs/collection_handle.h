@@ -29,8 +29,9 @@ struct CollectionHandle {
 };
 
 enum class OpenMode {
-  kRead,            // the collection must exist (kNotFound otherwise)
-  kWriteOrCreate,   // takes the write lock; creates the data folder and collection
+  kRead,           // the data folder and collection must exist (kNotFound otherwise)
+  kWrite,          // as kRead, and takes the write lock
+  kWriteOrCreate,  // takes the write lock; creates the data folder and collection
 };
 
 Result<CollectionHandle> open_collection(const DataDir& data, const std::string& name,

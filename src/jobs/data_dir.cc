@@ -26,6 +26,13 @@ bool DataDir::exists() const {
   return std::filesystem::is_directory(root_, ec);
 }
 
+Status DataDir::require_exists() const {
+  if (exists()) return Status::ok();
+  return Status::not_found("no data folder at '" + root_ +
+                           "'; ingest documents first (ragd ingest PATH) or point --data / "
+                           "$RAGD_DATA at an existing one");
+}
+
 Status DataDir::ensure_exists() const {
   std::error_code ec;
   std::filesystem::create_directories(root_, ec);

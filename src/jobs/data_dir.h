@@ -26,6 +26,8 @@ class DataDir {
   // Creates the folder when missing; fails when it cannot be created or written.
   Status ensure_exists() const;
   bool exists() const;
+  // kNotFound, saying how to get a data folder, when there is none.
+  Status require_exists() const;
 
  private:
   std::string root_;

@@ -155,3 +155,16 @@ def test_mojibake_is_repaired(ragd, tmp_path):
     hit = ragd.search("café")["results"][0]
     assert "winemaker\u2019s café serves crème" in hit["text"]
     assert hit["title"] == "Café notes"
+
+
+def test_rm_in_unknown_collection_creates_nothing(ragd, kb):
+    ragd.ingest(kb / "club")
+    result = ragd.run("rm", "-c", "nosuch", kb / "club")
+    assert result.returncode == 3 and "nosuch" in result.stderr
+    names = {c["name"] for c in json.loads(ragd.run("collections", "--json", check=0).stdout)}
+    assert names == {"default"}
+
+
+def test_rm_without_data_folder_is_not_found(ragd, kb):
+    result = ragd.run("rm", kb / "club")
+    assert result.returncode == 3 and "ragd ingest" in result.stderr
