@@ -71,6 +71,59 @@ CREATE TABLE ingest_state (
   value TEXT NOT NULL
 );
 )sql"},
+    // Vectors are keyed by what was embedded, not by chunk: an unchanged passage in a
+    // re-ingested document, or the same text in two collections, is embedded once per model.
+    {2, "embeddings", R"sql(
+CREATE TABLE embeddings (
+  model TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (model, content_hash)
+) WITHOUT ROWID;
+)sql"},
+    // public_id is what clients see (random, unguessable); ids stay internal.
+    {3, "chat sessions", R"sql(
+CREATE TABLE chat_sessions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  public_id TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL DEFAULT '',
+  collection_id INTEGER REFERENCES collections(id) ON DELETE SET NULL,
+  title TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX chat_sessions_by_owner ON chat_sessions(owner, updated_at);
+CREATE TABLE chat_turns (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  public_id TEXT NOT NULL UNIQUE,
+  session_id INTEGER NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  question TEXT NOT NULL,
+  rewritten_query TEXT NOT NULL DEFAULT '',
+  answer TEXT NOT NULL DEFAULT '',
+  citations_json TEXT NOT NULL DEFAULT '[]',
+  strategy TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  prompt_tokens INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  latency_json TEXT NOT NULL DEFAULT '{}',
+  feedback_rating INTEGER,
+  feedback_text TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (session_id, ordinal)
+);
+CREATE TABLE session_summaries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id INTEGER NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
+  owner TEXT NOT NULL DEFAULT '',
+  first_ordinal INTEGER NOT NULL,
+  last_ordinal INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX session_summaries_by_owner ON session_summaries(owner);
+)sql"},
 };
 
 constexpr int kLatestVersion = std::size(kMigrations);

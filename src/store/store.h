@@ -139,6 +139,10 @@ class Store {
   Result<CollectionInfo> create_collection(const std::string& name, const std::string& description,
                                            const std::string& settings_json);
 
+  // The SQLite connection, for the store's sibling classes (EmbeddingStore, SessionStore) that
+  // share this connection and so its transactions. Not for use outside src/store/.
+  sqlite3* connection() const { return db_; }
+
  private:
   explicit Store(sqlite3* db);
   struct Statements;
