@@ -79,6 +79,14 @@ Status Statement::bind(int index, std::nullptr_t) {
   return Status::ok();
 }
 
+Status Statement::bind_blob(int index, const void* data, size_t size) {
+  static const char kEmpty = 0;
+  int rc = sqlite3_bind_blob64(statement_, index, size == 0 ? &kEmpty : data, size,
+                               SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind a blob");
+  return Status::ok();
+}
+
 Result<bool> Statement::step() {
   int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
@@ -108,6 +116,13 @@ std::string Statement::column_text(int column) const {
 std::optional<std::string> Statement::column_optional_text(int column) const {
   if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
   return column_text(column);
+}
+
+std::string_view Statement::column_blob(int column) const {
+  const void* data = sqlite3_column_blob(statement_, column);
+  int size = sqlite3_column_bytes(statement_, column);
+  if (data == nullptr || size <= 0) return std::string_view();
+  return std::string_view(static_cast<const char*>(data), static_cast<size_t>(size));
 }
 
 std::string_view Statement::sql() const {

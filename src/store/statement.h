@@ -43,6 +43,8 @@ class Statement {
   Status bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Status bind(int index, const std::optional<std::string>& value);  // NULL when empty
   Status bind(int index, std::nullptr_t);
+  // Binds `size` bytes as a BLOB (copied). A zero-length BLOB is bound, never NULL.
+  Status bind_blob(int index, const void* data, size_t size);
 
   // reset(), then binds `values` to parameters 1, 2, ...
   template <typename... Values>
@@ -63,6 +65,8 @@ class Statement {
   int64_t column_int64(int column) const;
   std::string column_text(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
+  // The bytes of a BLOB (or text) column; valid until the next step/reset.
+  std::string_view column_blob(int column) const;
 
   std::string_view sql() const;
 

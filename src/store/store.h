@@ -139,6 +139,10 @@ class Store {
   Result<CollectionInfo> create_collection(const std::string& name, const std::string& description,
                                            const std::string& settings_json);
 
+  // Replaces a collection's settings JSON in one statement (kNotFound when the collection is
+  // gone): readers see the old settings or the new, never a mix.
+  Status update_collection_settings(int64_t collection_id, const std::string& settings_json);
+
   // The SQLite connection, for the store's sibling classes (EmbeddingStore, SessionStore) that
   // share this connection and so its transactions. Not for use outside src/store/.
   sqlite3* connection() const { return db_; }
