@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <exception>
+#include <limits>
 #include <optional>
 
 #include "net/url.h"
@@ -191,7 +192,9 @@ HttpResult exchange(CallLoop& loop, Stream& stream, const Url& url,
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
   parser.header_limit(64 * 1024);
-  parser.body_limit(boost::none);
+  // Not boost::none: Boost 1.74 compares a content length against an empty optional as
+  // "greater" and fails every sized body. Our own cap is checked per piece below.
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   if (request.method() == http::verb::head) parser.skip(true);
   done = false;
   http::async_read_header(stream, buffer, parser, [&](boost::system::error_code e, size_t) {
