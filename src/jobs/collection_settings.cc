@@ -35,6 +35,13 @@ Status check_keys(const Json& object, const char* section, std::initializer_list
   return Status::ok();
 }
 
+nlohmann::ordered_json embedding_settings_to_json(const EmbeddingSettings& e) {
+  return {{"provider", e.provider},         {"model_dir", e.model_dir},
+          {"url", e.url},                   {"model", e.model},
+          {"batch_size", e.batch_size},     {"max_length", e.max_length},
+          {"query_prefix", e.query_prefix}, {"passage_prefix", e.passage_prefix}};
+}
+
 }  // namespace
 
 Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) {
@@ -43,7 +50,7 @@ Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) 
   if (json.is_discarded() || !json.is_object()) {
     return Status::corruption("collection settings are not a JSON object");
   }
-  RAGD_RETURN_IF_ERROR(check_keys(json, "settings", {"analyzer", "bm25", "chunker"}));
+  RAGD_RETURN_IF_ERROR(check_keys(json, "settings", {"analyzer", "bm25", "chunker", "embedding"}));
   if (auto it = json.find("analyzer"); it != json.end()) {
     RAGD_RETURN_IF_ERROR(check_keys(*it, "analyzer", {"language", "stem", "remove_stopwords",
                                                        "fold_accents", "extra_stopwords"}));
@@ -67,6 +74,20 @@ Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) 
     RAGD_RETURN_IF_ERROR(read_key(*it, "chunker", "target_tokens", settings.chunker.target_tokens));
     RAGD_RETURN_IF_ERROR(read_key(*it, "chunker", "overlap_tokens", settings.chunker.overlap_tokens));
   }
+  if (auto it = json.find("embedding"); it != json.end()) {
+    RAGD_RETURN_IF_ERROR(check_keys(*it, "embedding",
+                                    {"provider", "model_dir", "url", "model", "batch_size",
+                                     "max_length", "query_prefix", "passage_prefix"}));
+    EmbeddingSettings& e = settings.embedding;
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "provider", e.provider));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "model_dir", e.model_dir));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "url", e.url));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "model", e.model));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "batch_size", e.batch_size));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "max_length", e.max_length));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "query_prefix", e.query_prefix));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "passage_prefix", e.passage_prefix));
+  }
   RAGD_RETURN_IF_ERROR(settings.validate());
   return settings;
 }
@@ -84,10 +105,31 @@ std::string CollectionSettings::to_json() const {
                   {"title_weight", bm25.title_weight}};
   json["chunker"] = {{"target_tokens", chunker.target_tokens},
                      {"overlap_tokens", chunker.overlap_tokens}};
+  json["embedding"] = embedding_settings_to_json(embedding);
   return json.dump();
 }
 
+Status validate_embedding_settings(const EmbeddingSettings& e) {
+  if (e.provider != "native" && e.provider != "http" && e.provider != "none") {
+    return Status::invalid("collection setting embedding.provider must be native, http or none, "
+                           "not '" + e.provider + "'");
+  }
+  if (e.provider == "http" && (e.url.empty() || e.model.empty())) {
+    return Status::invalid("the http embedding provider needs a URL and a model name "
+                           "(--embedding-url and --embedding-model)");
+  }
+  if (e.batch_size < 1 || e.batch_size > 4096) {
+    return Status::invalid("collection setting embedding.batch_size must be in [1, 4096]");
+  }
+  if (e.max_length == 1 || e.max_length > 8192) {
+    return Status::invalid("collection setting embedding.max_length must be 0 (the model's) or "
+                           "in [2, 8192]");
+  }
+  return Status::ok();
+}
+
 Status CollectionSettings::validate() const {
+  RAGD_RETURN_IF_ERROR(validate_embedding_settings(embedding));
   RAGD_RETURN_IF_ERROR(Analyzer::check_config(analyzer));
   RAGD_RETURN_IF_ERROR(chunker.validate());
   auto in = [](float v, float lo, float hi) { return v >= lo && v <= hi; };

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/hash.h"
+
 namespace ragd {
 
 std::string resolve_data_dir(const std::string& flag_value) {
@@ -17,8 +19,32 @@ std::string resolve_data_dir(const std::string& flag_value) {
   return "./ragd-data";
 }
 
+std::string model_folder_name(const std::string& model_id) {
+  std::string name;
+  for (char c : model_id) {
+    if (name.size() == 64) break;
+    bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '.' || c == '-' || c == '_';
+    name.push_back(safe ? c : '_');
+  }
+  while (!name.empty() && name.front() == '.') name.front() = '_';
+  return name + "-" + sha256_hex(model_id).substr(0, 12);
+}
+
 std::string DataDir::lexical_index_path(int64_t collection_id) const {
-  return root_ + "/index/" + std::to_string(collection_id) + "/lexical";
+  return collection_index_path(collection_id) + "/lexical";
+}
+
+std::string DataDir::collection_index_path(int64_t collection_id) const {
+  return root_ + "/index/" + std::to_string(collection_id);
+}
+
+std::string DataDir::vectors_path(int64_t collection_id) const {
+  return collection_index_path(collection_id) + "/vectors";
+}
+
+std::string DataDir::vector_index_path(int64_t collection_id, const std::string& model_id) const {
+  return vectors_path(collection_id) + "/" + model_folder_name(model_id);
 }
 
 bool DataDir::exists() const {

@@ -2,6 +2,7 @@
 //
 // Layout:  <data>/ragd.db            SQLite store (WAL: ragd.db-wal, ragd.db-shm)
 //          <data>/index/<id>/lexical  lexical index of collection <id>
+//          <data>/index/<id>/vectors/<model>  its vector index for one embedding model
 //          <data>/write.lock          held (flock) by the one process that writes
 // Thread-safety: DataDir is immutable; WriteLock is owned by one thread.
 #pragma once
@@ -14,6 +15,11 @@
 
 namespace ragd {
 
+// A file-name-safe, collision-free folder name for an embedding model id: its letters,
+// digits, '.', '-' and '_' (others become '_', at most 64), then '-' and 12 hex characters of
+// the id's SHA-256.
+std::string model_folder_name(const std::string& model_id);
+
 // --data flag, else $RAGD_DATA, else ./ragd-data.
 std::string resolve_data_dir(const std::string& flag_value);
 
@@ -23,6 +29,11 @@ class DataDir {
   const std::string& root() const { return root_; }
   std::string store_path() const { return root_ + "/ragd.db"; }
   std::string lexical_index_path(int64_t collection_id) const;
+  // Everything derived for one collection (lexical and vector indexes).
+  std::string collection_index_path(int64_t collection_id) const;
+  // The folder holding one vector index per embedding model of the collection.
+  std::string vectors_path(int64_t collection_id) const;
+  std::string vector_index_path(int64_t collection_id, const std::string& model_id) const;
   // Creates the folder when missing; fails when it cannot be created or written.
   Status ensure_exists() const;
   bool exists() const;

@@ -17,6 +17,7 @@
 #include "ingest/loaders.h"
 #include "jobs/index_sync.h"
 #include "jobs/source_scan.h"
+#include "jobs/vector_sync.h"
 
 namespace ragd {
 
@@ -220,6 +221,38 @@ IngestJob::IngestJob(Store& store, LexicalIndex& index, const Analyzer& analyzer
                      IngestOptions options)
     : store_(store), index_(index), analyzer_(analyzer), options_(std::move(options)) {}
 
+Status IngestJob::catch_up_dense(int64_t collection_id, IngestSummary& summary,
+                                 IngestProgress& progress, IngestObserver* observer) {
+  if (vectors_ == nullptr || embedder_ == nullptr) return Status::ok();
+  const auto started = Clock::now();
+  const double elapsed_before = progress.elapsed_seconds;
+  const uint64_t embedded_before = summary.passages_embedded;
+  const uint64_t cached_before = summary.passages_cached;
+  auto last_report = Clock::now() - std::chrono::seconds(1);
+  VectorCatchUpOptions options;
+  options.on_progress = [&](const VectorProgress& p) {
+    auto now = Clock::now();
+    if (now - last_report < std::chrono::milliseconds(200)) return;
+    last_report = now;
+    progress.embedding = true;
+    progress.passages_embedded = embedded_before + p.embedded;
+    progress.passages_cached = cached_before + p.cached;
+    const double span = static_cast<double>(p.target_seq - p.first_seq);
+    progress.embedding_fraction =
+        span > 0 ? static_cast<double>(p.applied_seq - p.first_seq) / span : 1.0;
+    progress.elapsed_seconds =
+        elapsed_before + std::chrono::duration<double>(now - started).count();
+    observer->on_progress(progress);
+  };
+  auto caught_up = catch_up_vectors(store_, collection_id, *vectors_, *embedder_, options);
+  if (!caught_up.is_ok()) return caught_up.status();
+  summary.passages_embedded += caught_up->embedded;
+  summary.passages_cached += caught_up->cached;
+  summary.embed_seconds += caught_up->seconds;
+  progress.embedding = false;
+  return Status::ok();
+}
+
 Result<IngestSummary> IngestJob::run(const std::vector<std::string>& paths,
                                      IngestObserver* observer) {
   IngestObserver silent;
@@ -356,6 +389,7 @@ Result<IngestSummary> IngestJob::run(const std::vector<std::string>& paths,
       auto caught_up = catch_up_index(store_, collection_id, index_, analyzer_, catch_up_options);
       summary.index_seconds += std::chrono::duration<double>(Clock::now() - index_started).count();
       if (!caught_up.is_ok()) return caught_up.status();
+      RAGD_RETURN_IF_ERROR(catch_up_dense(collection_id, summary, progress, observer));
       chunks_since_index = 0;
     }
     return Status::ok();
@@ -415,6 +449,8 @@ Result<IngestSummary> IngestJob::run(const std::vector<std::string>& paths,
   auto caught_up = catch_up_index(store_, collection_id, index_, analyzer_, catch_up_options);
   if (!caught_up.is_ok()) return caught_up.status();
   summary.index_seconds += std::chrono::duration<double>(Clock::now() - index_started).count();
+  progress.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  RAGD_RETURN_IF_ERROR(catch_up_dense(collection_id, summary, progress, observer));
   progress.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   observer->on_progress(progress);
   summary.seconds = progress.elapsed_seconds;

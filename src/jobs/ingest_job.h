@@ -1,8 +1,12 @@
-// IngestJob: load -> clean -> chunk -> store -> index, for the paths of `ragd ingest`.
+// IngestJob: load -> clean -> chunk -> store -> index (-> embed), for the paths of `ragd ingest`.
 //
 // Parsing, cleaning and chunking run on worker threads; one writer (the calling thread)
 // commits documents to the store in batched transactions (each document atomic via a
-// savepoint) and brings the lexical index up to date from the store's change log.
+// savepoint) and brings the lexical index up to date from the store's change log. With a
+// vector index (set_vectors), the chunks of new and changed documents are then embedded from
+// the same change log (catch_up_vectors), after the store's transactions, never inside one:
+// embedding is slow, and a crash mid-way loses nothing (the next writer embeds what the
+// vector index lacks, reading back from the cache what was embedded already).
 // Guarantees:
 //  - a document whose content (and chunking settings) did not change is left untouched;
 //  - a changed document replaces all its chunks in one transaction;
@@ -20,6 +24,8 @@
 
 #include "common/status.h"
 #include "index/lexical_index.h"
+#include "index/vector_index.h"
+#include "jobs/cached_embedder.h"
 #include "ingest/chunker.h"
 #include "store/store.h"
 #include "text/analyzer.h"
@@ -53,6 +59,12 @@ struct IngestProgress {
   uint64_t bytes_total = 0;
   uint64_t documents_done = 0;
   double elapsed_seconds = 0;
+  // Embedding phase (set_vectors): passages embedded or read from the cache so far, and the
+  // change-log position of the vector index between its start and target.
+  bool embedding = false;
+  uint64_t passages_embedded = 0;
+  uint64_t passages_cached = 0;
+  double embedding_fraction = 0;  // 0..1
 };
 
 class IngestObserver {
@@ -75,6 +87,9 @@ struct IngestSummary {
   uint64_t chunks_written = 0;
   double seconds = 0;
   double index_seconds = 0;  // part of `seconds` spent bringing the index up to date
+  uint64_t passages_embedded = 0;  // by the provider
+  uint64_t passages_cached = 0;    // found in the embedding cache
+  double embed_seconds = 0;        // part of `seconds` spent on the vector index
 };
 
 class IngestJob {
@@ -86,11 +101,23 @@ class IngestJob {
   // Fails only when the store or index cannot be written; per-file problems are events.
   Result<IngestSummary> run(const std::vector<std::string>& paths, IngestObserver* observer);
 
+  // Also keep `index` (one embedding model's vector index) up to date, embedding through
+  // `embedder`. Both must outlive run().
+  void set_vectors(VectorIndex* index, CachedEmbedder* embedder) {
+    vectors_ = index;
+    embedder_ = embedder;
+  }
+
  private:
+  Status catch_up_dense(int64_t collection_id, IngestSummary& summary, IngestProgress& progress,
+                        IngestObserver* observer);
+
   Store& store_;
   LexicalIndex& index_;
   const Analyzer& analyzer_;
   IngestOptions options_;
+  VectorIndex* vectors_ = nullptr;
+  CachedEmbedder* embedder_ = nullptr;
 };
 
 // Fingerprint of everything besides content that decides how a document is chunked and

@@ -48,5 +48,36 @@ TEST(CollectionSettings, BadSettingsNameTheProblem) {
   EXPECT_FALSE(CollectionSettings::from_json("[1, 2]").is_ok());
 }
 
+TEST(CollectionSettings, EmbeddingDefaultsToTheNativeDefaultModel) {
+  auto settings = CollectionSettings::from_json("{}");
+  ASSERT_TRUE(settings.is_ok());
+  EXPECT_EQ(settings->embedding.provider, "native");
+  EXPECT_TRUE(settings->embedding.model_dir.empty());
+  EXPECT_TRUE(settings->embedding.enabled());
+}
+
+TEST(CollectionSettings, EmbeddingRoundTripsAndValidates) {
+  CollectionSettings s;
+  s.embedding.provider = "http";
+  s.embedding.url = "http://localhost:11434";
+  s.embedding.model = "nomic-embed-text";
+  s.embedding.batch_size = 64;
+  s.embedding.query_prefix = "query: ";
+  auto back = CollectionSettings::from_json(s.to_json());
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->embedding, s.embedding);
+  EXPECT_FALSE(CollectionSettings::from_json(R"({"embedding": {"provider": "magic"}})").is_ok());
+  auto no_url = CollectionSettings::from_json(R"({"embedding": {"provider": "http"}})");
+  ASSERT_FALSE(no_url.is_ok());
+  EXPECT_NE(no_url.status().message().find("--embedding-url"), std::string::npos);
+  EXPECT_FALSE(CollectionSettings::from_json(R"({"embedding": {"batch_size": 0}})").is_ok());
+  auto unknown = CollectionSettings::from_json(R"({"embedding": {"dims": 3}})");
+  ASSERT_FALSE(unknown.is_ok());
+  EXPECT_NE(unknown.status().message().find("embedding.dims"), std::string::npos);
+  auto none = CollectionSettings::from_json(R"({"embedding": {"provider": "none"}})");
+  ASSERT_TRUE(none.is_ok());
+  EXPECT_FALSE(none->embedding.enabled());
+}
+
 }  // namespace
 }  // namespace ragd

@@ -1,0 +1,53 @@
+#include "jobs/embedding_factory.h"
+
+#include "embed/model_locator.h"
+#include "embed/sentence_encoder.h"
+
+namespace ragd {
+
+std::string no_default_model_note() {
+  std::string looked;
+  for (const std::string& candidate : default_model_candidates()) {
+    looked += (looked.empty() ? "" : ", ") + candidate;
+  }
+  return "no embedding model found (looked in " + (looked.empty() ? std::string("-") : looked) +
+         "); dense search is off, lexical only. Install one (make model) or set "
+         "$RAGD_MODEL_DIR, then run `ragd reindex`";
+}
+
+Result<EmbeddingSetup> make_embedding_provider(const EmbeddingSettings& settings,
+                                               size_t threads) {
+  EmbeddingSetup setup;
+  RAGD_RETURN_IF_ERROR(validate_embedding_settings(settings));
+  if (settings.provider == "none") return setup;
+  if (settings.provider == "http") {
+    return Status::error(ErrorCode::kUnsupported,
+                         "the http embedding provider is not part of this build yet; use the "
+                         "native encoder (--model-dir) or --no-embeddings");
+  }
+  EncoderOptions options;
+  options.model_dir = settings.model_dir;
+  if (options.model_dir.empty()) {
+    auto located = locate_default_model();
+    if (!located) {
+      setup.note = no_default_model_note();
+      return setup;
+    }
+    options.model_dir = *located;
+  }
+  options.max_length = settings.max_length;
+  options.threads = threads;
+  options.batch_size = settings.batch_size;
+  options.query_prefix = settings.query_prefix;
+  options.passage_prefix = settings.passage_prefix;
+  auto encoder = SentenceEncoder::load(options);
+  if (!encoder.is_ok()) {
+    return Status::error(encoder.status().code(),
+                         "cannot load the embedding model in '" + options.model_dir +
+                             "': " + encoder.status().message());
+  }
+  setup.provider = std::move(encoder).value();
+  return setup;
+}
+
+}  // namespace ragd
