@@ -34,8 +34,7 @@ bool parse_int64(std::string_view text, int64_t* value) {
 bool parse_cursor(std::string_view cursor, int64_t* updated_at, int64_t* id) {
   const size_t dot = cursor.find('.');
   if (dot == std::string_view::npos) return false;
-  return parse_int64(cursor.substr(0, dot), updated_at) &&
-         parse_int64(cursor.substr(dot + 1), id);
+  return parse_int64(cursor.substr(0, dot), updated_at) && parse_int64(cursor.substr(dot + 1), id);
 }
 
 int64_t clamp_to_int64(size_t value) {
@@ -84,7 +83,8 @@ Result<SessionInfo> SessionStore::create_session(const std::string& owner,
       RAGD_RETURN_IF_ERROR((*exists)->bind_all(*collection_id));
       auto row = (*exists)->step();
       if (!row) return row.status();
-      if (!*row) return Status::not_found("no collection with id " + std::to_string(*collection_id));
+      if (!*row)
+        return Status::not_found("no collection with id " + std::to_string(*collection_id));
     }
     auto insert = m.statement(SessionSql::kInsertSession);
     if (!insert) return insert.status();
@@ -160,8 +160,8 @@ Result<TurnInfo> SessionStore::append_turn(const std::string& session_public_id,
     auto question = Impl::checked_text(record.question, o.max_question_bytes, "question");
     if (!question) return question.status();
     if (clean_line(*question).empty()) return Status::invalid("a turn needs a non-empty question");
-    auto rewritten = Impl::checked_text(record.rewritten_query, o.max_question_bytes,
-                                        "rewritten query");
+    auto rewritten =
+        Impl::checked_text(record.rewritten_query, o.max_question_bytes, "rewritten query");
     if (!rewritten) return rewritten.status();
     auto answer = Impl::checked_text(record.answer, o.max_answer_bytes, "answer");
     if (!answer) return answer.status();
@@ -172,14 +172,13 @@ Result<TurnInfo> SessionStore::append_turn(const std::string& session_public_id,
     if (!strategy) return strategy.status();
     auto model = Impl::checked_text(record.model, o.max_label_bytes, "model name");
     if (!model) return model.status();
-    auto latency = Impl::checked_json(record.latency_json, o.max_json_bytes, false,
-                                      "latency JSON");
+    auto latency = Impl::checked_json(record.latency_json, o.max_json_bytes, false, "latency JSON");
     if (!latency) return latency.status();
     if (record.prompt_tokens < 0 || record.completion_tokens < 0) {
       return Status::invalid("token counts must not be negative");
     }
-    clean = TurnRecord{std::move(*question), std::move(*rewritten), std::move(*answer),
-                       std::move(*citations), std::move(*strategy),  std::move(*model),
+    clean = TurnRecord{std::move(*question),  std::move(*rewritten),    std::move(*answer),
+                       std::move(*citations), std::move(*strategy),     std::move(*model),
                        record.prompt_tokens,  record.completion_tokens, std::move(*latency)};
   }
   auto public_id = make_public_id("m_");

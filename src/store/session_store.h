@@ -34,13 +34,16 @@ namespace ragd {
 struct SessionStoreOptions {
   std::function<int64_t()> clock;  // unix seconds; the system clock when empty
   size_t max_owner_bytes = 256;
-  size_t max_title_bytes = 200;       // longer titles are cut at a character boundary
+  size_t max_title_bytes = 200;  // longer titles are cut at a character boundary
   size_t max_question_bytes = 64 * 1024;
   size_t max_answer_bytes = 1024 * 1024;
   size_t max_json_bytes = 1024 * 1024;  // citations_json, latency_json
   size_t max_label_bytes = 256;         // strategy, model
   size_t max_feedback_bytes = 4000;
   size_t max_summary_bytes = 64 * 1024;
+  // search_summaries ranks the owner's most recent summaries, at most this many, so its
+  // cost stays bounded for an owner with a long history.
+  size_t max_summaries_searched = 2000;
 };
 
 struct SessionInfo {
@@ -108,8 +111,7 @@ class SessionStore {
 
   // Sessions. An empty title is derived from the first question appended. A collection id
   // that does not exist is kNotFound.
-  Result<SessionInfo> create_session(const std::string& owner,
-                                     std::optional<int64_t> collection_id,
+  Result<SessionInfo> create_session(const std::string& owner, std::optional<int64_t> collection_id,
                                      const std::string& title);
   Result<SessionInfo> get_session(const std::string& public_id, const std::string& owner);
   // The owner's sessions, most recently updated first (ties: most recently created first),
@@ -143,10 +145,11 @@ class SessionStore {
   // The session's summaries ordered by first_ordinal, then creation.
   Result<std::vector<SummaryInfo>> summaries_for_session(const std::string& session_public_id,
                                                          const std::string& owner);
-  // The owner's summaries ranked for `query` by BM25 (k1 1.2, b 0.75) over the analysed
-  // summary texts (ragd's default English Analyzer), at most one per session (its best),
-  // best first, ties broken by recency; summaries of `exclude_session_public_id` are left
-  // out. Summaries that share no term with the query are not returned.
+  // The owner's summaries (the most recent max_summaries_searched) ranked for `query` by
+  // BM25 (k1 1.2, b 0.75) over the analysed summary texts (ragd's default English Analyzer),
+  // at most one per session (its best), best first, ties broken by recency; summaries of
+  // `exclude_session_public_id` are left out. Summaries that share no term with the query
+  // are not returned.
   Result<std::vector<SummaryHit>> search_summaries(
       const std::string& owner, const std::string& query, size_t k,
       const std::string& exclude_session_public_id = "");

@@ -67,7 +67,7 @@ constexpr const char* kSql[] = {
     // kOwnerSummaries
     "SELECT " RAGD_SUMMARY_COLUMNS
     " FROM session_summaries m JOIN chat_sessions s ON s.id = m.session_id "
-    "WHERE m.owner = ?1 AND s.owner = ?1 AND s.public_id != ?2 ORDER BY m.id",
+    "WHERE m.owner = ?1 AND s.owner = ?1 AND s.public_id != ?2 ORDER BY m.id DESC LIMIT ?3",
 };
 static_assert(std::size(kSql) == static_cast<size_t>(SessionSql::kCount));
 
@@ -75,8 +75,8 @@ constexpr size_t kPublicIdChars = 22;
 constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 bool is_base64url(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
 }
 
 }  // namespace
@@ -167,9 +167,9 @@ Result<int64_t> SessionStore::Impl::session_id(const std::string& public_id,
 
 Status SessionStore::Impl::check_owner(const std::string& owner) const {
   if (owner.size() > options.max_owner_bytes) {
-    return Status::error(ErrorCode::kTooLarge, "an owner name is longer than " +
-                                                   std::to_string(options.max_owner_bytes) +
-                                                   " bytes");
+    return Status::error(
+        ErrorCode::kTooLarge,
+        "an owner name is longer than " + std::to_string(options.max_owner_bytes) + " bytes");
   }
   if (!is_valid_utf8(owner)) return Status::invalid("an owner name is not valid UTF-8");
   return Status::ok();
@@ -179,10 +179,9 @@ Result<std::string> SessionStore::Impl::checked_text(std::string_view text, size
                                                      const char* what) {
   std::string repaired = is_valid_utf8(text) ? std::string(text) : repair_utf8(text);
   if (repaired.size() > cap) {
-    return Status::error(ErrorCode::kTooLarge, std::string("the ") + what + " is " +
-                                                   std::to_string(repaired.size()) +
-                                                   " bytes, more than the limit of " +
-                                                   std::to_string(cap));
+    return Status::error(ErrorCode::kTooLarge,
+                         std::string("the ") + what + " is " + std::to_string(repaired.size()) +
+                             " bytes, more than the limit of " + std::to_string(cap));
   }
   return repaired;
 }
@@ -191,10 +190,9 @@ Result<std::string> SessionStore::Impl::checked_json(std::string_view text, size
                                                      bool want_array, const char* what) {
   if (text.empty()) return std::string(want_array ? "[]" : "{}");
   if (text.size() > cap) {
-    return Status::error(ErrorCode::kTooLarge, std::string("the ") + what + " is " +
-                                                   std::to_string(text.size()) +
-                                                   " bytes, more than the limit of " +
-                                                   std::to_string(cap));
+    return Status::error(ErrorCode::kTooLarge,
+                         std::string("the ") + what + " is " + std::to_string(text.size()) +
+                             " bytes, more than the limit of " + std::to_string(cap));
   }
   // nlohmann's parser refuses invalid UTF-8 inside strings, so stored JSON is valid UTF-8.
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

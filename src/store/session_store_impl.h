@@ -39,20 +39,20 @@ enum class SessionSql : size_t {
 };
 
 // The session columns every session query selects, in this order (read by read_session).
-#define RAGD_SESSION_COLUMNS                                                                  \
-  "s.id, s.public_id, s.owner, s.collection_id, s.collection_id IS NULL, s.title, "          \
-  "s.created_at, s.updated_at, "                                                              \
+#define RAGD_SESSION_COLUMNS                                                        \
+  "s.id, s.public_id, s.owner, s.collection_id, s.collection_id IS NULL, s.title, " \
+  "s.created_at, s.updated_at, "                                                    \
   "(SELECT COALESCE(MAX(t.ordinal), 0) FROM chat_turns t WHERE t.session_id = s.id)"
 
 // The turn columns every turn query selects, in this order (read by read_turn).
-#define RAGD_TURN_COLUMNS                                                                  \
-  "t.public_id, s.public_id, t.ordinal, t.question, t.rewritten_query, t.answer, "        \
-  "t.citations_json, t.strategy, t.model, t.prompt_tokens, t.completion_tokens, "          \
-  "t.latency_json, t.feedback_rating, t.feedback_rating IS NULL, t.feedback_text, "       \
+#define RAGD_TURN_COLUMNS                                                           \
+  "t.public_id, s.public_id, t.ordinal, t.question, t.rewritten_query, t.answer, "  \
+  "t.citations_json, t.strategy, t.model, t.prompt_tokens, t.completion_tokens, "   \
+  "t.latency_json, t.feedback_rating, t.feedback_rating IS NULL, t.feedback_text, " \
   "t.created_at"
 
 // The summary columns every summary query selects, in this order (read by read_summary).
-#define RAGD_SUMMARY_COLUMNS                                                                \
+#define RAGD_SUMMARY_COLUMNS \
   "m.id, s.public_id, s.title, m.first_ordinal, m.last_ordinal, m.summary, m.created_at"
 
 struct SessionStore::Impl {

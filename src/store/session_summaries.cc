@@ -6,6 +6,7 @@
 // schema stays as it is.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -48,9 +49,9 @@ Result<SummaryInfo> SessionStore::add_summary(const std::string& session_public_
       auto row = (*covering)->step();
       if (!row) return row.status();
       if (*row) {
-        return Status::error(ErrorCode::kAlreadyExists,
-                             "turns " + std::to_string(first_ordinal) + ".." +
-                                 std::to_string(last_ordinal) + " are already summarised");
+        return Status::error(ErrorCode::kAlreadyExists, "turns " + std::to_string(first_ordinal) +
+                                                            ".." + std::to_string(last_ordinal) +
+                                                            " are already summarised");
       }
     }
     auto insert = m.statement(SessionSql::kInsertSummary);
@@ -113,7 +114,9 @@ Result<std::vector<SummaryHit>> SessionStore::search_summaries(
     auto list = m.statement(SessionSql::kOwnerSummaries);
     if (!list) return list.status();
     StatementReset reset(**list);
-    RAGD_RETURN_IF_ERROR((*list)->bind_all(owner, exclude_session_public_id));
+    RAGD_RETURN_IF_ERROR((*list)->bind_all(
+        owner, exclude_session_public_id,
+        static_cast<int64_t>(std::min<size_t>(m.options.max_summaries_searched, INT64_MAX))));
     for (;;) {
       auto row = (*list)->step();
       if (!row) return row.status();

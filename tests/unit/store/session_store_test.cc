@@ -67,7 +67,8 @@ class SessionStoreTest : public ::testing::Test {
 
   TurnInfo append(const SessionInfo& session, const std::string& question,
                   const std::string& answer = "An answer.") {
-    auto appended = sessions_->append_turn(session.public_id, session.owner, turn(question, answer));
+    auto appended =
+        sessions_->append_turn(session.public_id, session.owner, turn(question, answer));
     EXPECT_TRUE(appended.is_ok()) << appended.status().to_string();
     return appended.is_ok() ? *appended : TurnInfo{};
   }
@@ -255,9 +256,9 @@ TEST_F(SessionStoreTest, OwnersAreIsolated) {
 }
 
 TEST_F(SessionStoreTest, MalformedIdsAreNotFound) {
-  for (const std::string& id : std::vector<std::string>{"", "s_", "s_short", "m_AAAAAAAAAAAAAAAAAAAAAA", "s_' OR 1=1 --",
-                               std::string("s_\xff\xfe") + std::string(20, 'A'),
-                               std::string(100000, 'x')}) {
+  for (const std::string& id : std::vector<std::string>{
+           "", "s_", "s_short", "m_AAAAAAAAAAAAAAAAAAAAAA", "s_' OR 1=1 --",
+           std::string("s_\xff\xfe") + std::string(20, 'A'), std::string(100000, 'x')}) {
     EXPECT_EQ(sessions_->get_session(id, "alice").status().code(), ErrorCode::kNotFound);
     EXPECT_EQ(sessions_->get_turn(id, "alice").status().code(), ErrorCode::kNotFound);
     EXPECT_EQ(sessions_->set_feedback(id, "alice", 3, "").code(), ErrorCode::kNotFound);
@@ -383,8 +384,7 @@ TEST_F(SessionStoreTest, ConcurrentAppendsGetDistinctContiguousOrdinals) {
   std::sort(all.begin(), all.end());
   ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i + 1));
-  EXPECT_EQ(sessions_->get_session(session.public_id, "alice")->turn_count,
-            kThreads * kPerThread);
+  EXPECT_EQ(sessions_->get_session(session.public_id, "alice")->turn_count, kThreads * kPerThread);
 }
 
 TEST_F(SessionStoreTest, AppendJoinsTheCallersTransaction) {
@@ -450,27 +450,29 @@ TEST_F(SessionStoreTest, SummarySearchRanksByRelevanceOnePerSession) {
   auto bob = create("bob", "Bob");
   append(bob, "q");
 
-  ASSERT_TRUE(sessions_->add_summary(wine.public_id, "alice", 1, 1,
-                                     "The user asked about Merlot and Cabernet Sauvignon prices. "
-                                     "Merlot costs 20 euros.")
+  ASSERT_TRUE(sessions_
+                  ->add_summary(wine.public_id, "alice", 1, 1,
+                                "The user asked about Merlot and Cabernet Sauvignon prices. "
+                                "Merlot costs 20 euros.")
                   .is_ok());
-  ASSERT_TRUE(sessions_->add_summary(wine.public_id, "alice", 2, 2,
-                                     "Merlot pairing with lamb.")
+  ASSERT_TRUE(
+      sessions_->add_summary(wine.public_id, "alice", 2, 2, "Merlot pairing with lamb.").is_ok());
+  ASSERT_TRUE(sessions_
+                  ->add_summary(club.public_id, "alice", 1, 1,
+                                "The wine club membership tiers: Classic, Reserve. Reserve "
+                                "members get a Merlot tasting.")
                   .is_ok());
-  ASSERT_TRUE(sessions_->add_summary(club.public_id, "alice", 1, 1,
-                                     "The wine club membership tiers: Classic, Reserve. Reserve "
-                                     "members get a Merlot tasting.")
+  ASSERT_TRUE(sessions_
+                  ->add_summary(events.public_id, "alice", 1, 1,
+                                "Harvest festival dates in September and parking.")
                   .is_ok());
-  ASSERT_TRUE(sessions_->add_summary(events.public_id, "alice", 1, 1,
-                                     "Harvest festival dates in September and parking.")
-                  .is_ok());
-  ASSERT_TRUE(sessions_->add_summary(current.public_id, "alice", 1, 1,
-                                     "Merlot Merlot Merlot prices.")
-                  .is_ok());
+  ASSERT_TRUE(
+      sessions_->add_summary(current.public_id, "alice", 1, 1, "Merlot Merlot Merlot prices.")
+          .is_ok());
   ASSERT_TRUE(sessions_->add_summary(bob.public_id, "bob", 1, 1, "Merlot prices for Bob.").is_ok());
 
-  auto hits = sessions_->search_summaries("alice", "How much does the merlot cost?", 5,
-                                          current.public_id);
+  auto hits =
+      sessions_->search_summaries("alice", "How much does the merlot cost?", 5, current.public_id);
   ASSERT_TRUE(hits.is_ok()) << hits.status().to_string();
   ASSERT_EQ(hits->size(), 2u);  // wine (best of its two summaries) and club; never events
   EXPECT_EQ((*hits)[0].summary.session_public_id, wine.public_id);
