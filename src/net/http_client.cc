@@ -13,6 +13,7 @@
 #include <cctype>
 #include <exception>
 #include <limits>
+#include <mutex>
 #include <optional>
 
 #include "net/url.h"
@@ -60,31 +61,53 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
   return std::nullopt;
 }
 
+// The TLS context is built on the first https call (loading the system CA store costs tens
+// of milliseconds), once per client; clients with the default settings share one context.
 struct HttpClient::Tls {
-  std::unique_ptr<ssl::context> context;
+  std::once_flag once;
+  std::shared_ptr<ssl::context> context;
   std::string setup_error;
 };
 
-HttpClient::HttpClient(HttpClientOptions options)
-    : options_(std::move(options)), tls_(std::make_unique<Tls>()) {
+namespace {
+
+struct TlsSetup {
+  std::shared_ptr<ssl::context> context;
+  std::string error;
+};
+
+TlsSetup make_tls_context(const HttpClientOptions& options) {
+  TlsSetup setup;
   try {
-    auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
     context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
                          ssl::context::no_tlsv1_1);
-    if (options_.verify_tls) {
+    if (options.verify_tls) {
       context->set_verify_mode(ssl::verify_peer);
       context->set_default_verify_paths();
-      if (!options_.ca_file.empty()) context->load_verify_file(options_.ca_file);
+      if (!options.ca_file.empty()) context->load_verify_file(options.ca_file);
     } else {
       context->set_verify_mode(ssl::verify_none);
     }
-    tls_->context = std::move(context);
+    setup.context = std::move(context);
   } catch (const std::exception& e) {
-    tls_->setup_error = std::string("TLS setup failed: ") + e.what() +
-                        (options_.ca_file.empty() ? "" : " (ca_file " + options_.ca_file + ")");
+    setup.error = std::string("TLS setup failed: ") + e.what() +
+                  (options.ca_file.empty() ? "" : " (ca_file " + options.ca_file + ")");
   }
+  return setup;
 }
+
+// SSL_CTX may be shared by concurrent connections once it is set up.
+const TlsSetup& default_tls_context() {
+  static const TlsSetup setup = make_tls_context(HttpClientOptions{});
+  return setup;
+}
+
+}  // namespace
+
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), tls_(std::make_unique<Tls>()) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -382,6 +405,12 @@ HttpResult HttpClient::fetch(const HttpRequest& request, const HttpCallOptions& 
       return exchange(loop, socket, url, message, options);
     }
 
+    std::call_once(tls_->once, [this] {
+      const bool defaults = options_.verify_tls && options_.ca_file.empty();
+      TlsSetup setup = defaults ? default_tls_context() : make_tls_context(options_);
+      tls_->context = std::move(setup.context);
+      tls_->setup_error = std::move(setup.error);
+    });
     if (!tls_->context) return make_error(NetErrorKind::kTls, tls_->setup_error);
     ssl::stream<tcp::socket> stream(loop.context(), *tls_->context);
     SSL* ssl_handle = stream.native_handle();

@@ -18,7 +18,8 @@
 // Failures come back as NetError values; no exception escapes.
 //
 // Thread-safety: one HttpClient may serve any number of concurrent calls (the TLS context
-// is built once and only read afterwards). Callbacks run on the calling thread.
+// is built once, on the first https call, and only read afterwards). Callbacks run on the
+// calling thread.
 //
 // DNS: a name lookup that outlives a timeout or a cancel is abandoned, but the call
 // returns only when the system resolver gives the lookup thread back (bounded by the
@@ -120,8 +121,8 @@ using HttpResult = Outcome<HttpResponse, NetError>;
 
 class HttpClient {
  public:
-  // A client whose TLS context could not be set up still works for http:// URLs; https
-  // calls then fail with kTls and the reason.
+  // Cheap: the TLS context is set up on the first https call. When that fails (say, an
+  // unreadable ca_file), https calls fail with kTls and the reason; http:// still works.
   explicit HttpClient(HttpClientOptions options = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;

@@ -179,6 +179,9 @@ def embedding(text, dim):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fake-llm/1"
+    # Each SSE chunk must leave at once, as a real server's do (and Nagle plus delayed ACKs
+    # would add 40 ms to every response).
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # quiet: tests read stdout for the port only
         pass
