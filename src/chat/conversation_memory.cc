@@ -217,6 +217,9 @@ Result<ConversationContext> ConversationMemory::build(const std::string& session
       covered = coverage(session_public_id, owner);
       if (!covered) return covered.status();
     }
+    // A concurrent builder may have summarised further than this one chose to: the window
+    // starts after whatever is summarised, so no turn is both summarised and verbatim.
+    while (begin < loaded->size() && (*loaded)[begin].ordinal <= covered->covered_through) ++begin;
     window.assign(std::make_move_iterator(loaded->begin() + begin),
                   std::make_move_iterator(loaded->end()));
   }
