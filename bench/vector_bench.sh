@@ -48,7 +48,7 @@ run_ragd() {  # $1 = 0 (flat storage) or 1 (SQ8)
   local sq8="$1" dir="$DATA/ragd-M$M-efc$EFC$([[ $1 == 1 ]] && echo -sq8 || true)"
   if [[ ! -f "$dir/build.json" ]]; then
     rm -rf "$dir"
-    /usr/bin/time -f '{"build_max_rss_mib": %M}' -o "$dir.time" \
+    /usr/bin/time -f '{"build_max_rss_kib": %M}' -o "$dir.time" \
       "$BIN" build "$DATA" "$dir" "$M" "$EFC" "$sq8" "$THREADS" >"$dir.build"
     mv "$dir.build" "$dir/build.json"
     mv "$dir.time" "$dir/build-time.json"
