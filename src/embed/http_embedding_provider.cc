@@ -96,8 +96,8 @@ Status HttpEmbeddingProvider::embed_batch(const std::vector<std::string>& batch,
     }
     if (!retryable || n >= max_attempts) {
       if (n > 1) {
-        return Status::error(status.code(), status.message() + " (after " + std::to_string(n) +
-                                                " attempts)");
+        return Status::error(status.code(),
+                             status.message() + " (after " + std::to_string(n) + " attempts)");
       }
       return status;
     }
@@ -108,11 +108,11 @@ Status HttpEmbeddingProvider::embed_batch(const std::vector<std::string>& batch,
 Status HttpEmbeddingProvider::attempt(const std::string& body, size_t count,
                                       std::vector<float>& rows, bool& retryable,
                                       std::optional<std::chrono::milliseconds>& retry_after) {
-  HttpRequest request{.method = "POST",
-                      .url = endpoint_,
-                      .headers = {{"Content-Type", "application/json"},
-                                  {"Accept", "application/json"}},
-                      .body = body};
+  HttpRequest request{
+      .method = "POST",
+      .url = endpoint_,
+      .headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
+      .body = body};
   if (!options_.api_key.empty()) {
     request.headers.push_back({"Authorization", "Bearer " + options_.api_key});
   }

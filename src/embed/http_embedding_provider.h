@@ -29,9 +29,9 @@ namespace ragd {
 struct HttpEmbeddingOptions {
   std::string base_url;  // "http://host:port" or a URL ending in /v1
   std::string model;
-  std::string api_key;   // "Authorization: Bearer ..." when non-empty
+  std::string api_key;  // "Authorization: Bearer ..." when non-empty
   size_t batch_size = 64;
-  size_t dimension = 0;  // expected dimension; 0: learnt from the first response
+  size_t dimension = 0;        // expected dimension; 0: learnt from the first response
   std::string query_prefix;    // prepended to kQuery texts (e5: "query: ")
   std::string passage_prefix;  // prepended to kPassage texts (e5: "passage: ")
   BackoffPolicy retry;
@@ -64,8 +64,8 @@ class HttpEmbeddingProvider final : public EmbeddingProvider {
   // One batch, with retries; appends batch.size() rows to `out`.
   Status embed_batch(const std::vector<std::string>& batch, std::vector<float>& out);
   // One HTTP attempt. `retryable` says whether a failure is worth another try.
-  Status attempt(const std::string& body, size_t count, std::vector<float>& rows,
-                 bool& retryable, std::optional<std::chrono::milliseconds>& retry_after);
+  Status attempt(const std::string& body, size_t count, std::vector<float>& rows, bool& retryable,
+                 std::optional<std::chrono::milliseconds>& retry_after);
 
   HttpEmbeddingOptions options_;
   std::string endpoint_;

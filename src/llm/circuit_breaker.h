@@ -46,8 +46,9 @@ const char* breaker_state_name(BreakerState state);
 
 class CircuitBreaker {
  public:
-  explicit CircuitBreaker(CircuitBreakerOptions options = {},
-                          std::shared_ptr<const BreakerClock> clock = SteadyBreakerClock::instance());
+  explicit CircuitBreaker(
+      CircuitBreakerOptions options = {},
+      std::shared_ptr<const BreakerClock> clock = SteadyBreakerClock::instance());
   CircuitBreaker(const CircuitBreaker&) = delete;
   CircuitBreaker& operator=(const CircuitBreaker&) = delete;
 
@@ -68,9 +69,9 @@ class CircuitBreaker {
   const std::shared_ptr<const BreakerClock> clock_;
   mutable std::mutex mutex_;
   BreakerState state_ = BreakerState::kClosed;
-  int failures_ = 0;           // consecutive, while closed
+  int failures_ = 0;  // consecutive, while closed
   int half_open_successes_ = 0;
-  int in_flight_ = 0;          // trial calls allowed in half-open and not yet reported
+  int in_flight_ = 0;  // trial calls allowed in half-open and not yet reported
   std::chrono::steady_clock::time_point opened_at_{};
 };
 

@@ -2,15 +2,15 @@
 
 namespace ragd {
 
-FallbackChain::FallbackChain(std::vector<FallbackEntry> entries, std::string name,
-                             Sleeper* sleeper, UnitRandom random)
+FallbackChain::FallbackChain(std::vector<FallbackEntry> entries, std::string name, Sleeper* sleeper,
+                             UnitRandom random)
     : name_(std::move(name)) {
   if (!random) random = default_unit_random();
   for (FallbackEntry& entry : entries) {
     if (!entry.provider) continue;
     if (!entry.breaker) entry.breaker = std::make_shared<CircuitBreaker>();
-    entries_.push_back(
-        Entry{std::move(entry.provider), std::move(entry.breaker), RetryPolicy(entry.retry, sleeper, random)});
+    entries_.push_back(Entry{std::move(entry.provider), std::move(entry.breaker),
+                             RetryPolicy(entry.retry, sleeper, random)});
   }
 }
 

@@ -4,20 +4,34 @@ namespace ragd {
 
 const char* llm_error_kind_name(LlmErrorKind kind) {
   switch (kind) {
-    case LlmErrorKind::kInvalidRequest: return "invalid_request";
-    case LlmErrorKind::kConnect: return "connect";
-    case LlmErrorKind::kConnectionLost: return "connection_lost";
-    case LlmErrorKind::kTls: return "tls";
-    case LlmErrorKind::kTimeoutConnect: return "timeout_connect";
-    case LlmErrorKind::kTimeoutFirstToken: return "timeout_first_token";
-    case LlmErrorKind::kTimeoutIdle: return "timeout_idle";
-    case LlmErrorKind::kTimeoutTotal: return "timeout_total";
-    case LlmErrorKind::kHttpStatus: return "http_status";
-    case LlmErrorKind::kRateLimited: return "rate_limited";
-    case LlmErrorKind::kProtocol: return "protocol";
-    case LlmErrorKind::kTooLarge: return "too_large";
-    case LlmErrorKind::kCancelled: return "cancelled";
-    case LlmErrorKind::kCircuitOpen: return "circuit_open";
+    case LlmErrorKind::kInvalidRequest:
+      return "invalid_request";
+    case LlmErrorKind::kConnect:
+      return "connect";
+    case LlmErrorKind::kConnectionLost:
+      return "connection_lost";
+    case LlmErrorKind::kTls:
+      return "tls";
+    case LlmErrorKind::kTimeoutConnect:
+      return "timeout_connect";
+    case LlmErrorKind::kTimeoutFirstToken:
+      return "timeout_first_token";
+    case LlmErrorKind::kTimeoutIdle:
+      return "timeout_idle";
+    case LlmErrorKind::kTimeoutTotal:
+      return "timeout_total";
+    case LlmErrorKind::kHttpStatus:
+      return "http_status";
+    case LlmErrorKind::kRateLimited:
+      return "rate_limited";
+    case LlmErrorKind::kProtocol:
+      return "protocol";
+    case LlmErrorKind::kTooLarge:
+      return "too_large";
+    case LlmErrorKind::kCancelled:
+      return "cancelled";
+    case LlmErrorKind::kCircuitOpen:
+      return "circuit_open";
   }
   return "unknown";
 }

@@ -31,13 +31,13 @@ namespace ragd {
 
 struct CompletionRequest {
   std::vector<ChatMessage> messages;
-  std::string model;           // empty: the provider's configured model
-  int max_tokens = 512;        // clamped by providers to [1, their limit]
-  double temperature = 0.2;    // clamped to [0, 2]; not finite -> 0.2
-  double top_p = 1.0;          // clamped to [0.01, 1]; not finite -> 1
+  std::string model;              // empty: the provider's configured model
+  int max_tokens = 512;           // clamped by providers to [1, their limit]
+  double temperature = 0.2;       // clamped to [0, 2]; not finite -> 0.2
+  double top_p = 1.0;             // clamped to [0.01, 1]; not finite -> 1
   std::vector<std::string> stop;  // at most 4 non-empty sequences are sent
   bool stream = true;
-  std::string traceparent;     // W3C trace context, forwarded when non-empty
+  std::string traceparent;  // W3C trace context, forwarded when non-empty
 };
 
 struct TokenUsage {
@@ -53,33 +53,33 @@ struct CompletionResult {
   TokenUsage usage;
   double first_token_ms = 0;  // from the start of the call to the first delta
   double total_ms = 0;
-  std::string provider;       // the name of the provider that answered
+  std::string provider;  // the name of the provider that answered
 };
 
 enum class LlmErrorKind {
-  kInvalidRequest,      // nothing to send (no messages), or a bad URL: not retryable
-  kConnect,             // DNS or TCP connect failed
-  kConnectionLost,      // the connection closed before the answer completed
-  kTls,                 // TLS handshake or certificate failure: a setup problem
+  kInvalidRequest,  // nothing to send (no messages), or a bad URL: not retryable
+  kConnect,         // DNS or TCP connect failed
+  kConnectionLost,  // the connection closed before the answer completed
+  kTls,             // TLS handshake or certificate failure: a setup problem
   kTimeoutConnect,
-  kTimeoutFirstToken,   // no first token within the first-token timeout
-  kTimeoutIdle,         // the stream stalled between tokens longer than the idle timeout
+  kTimeoutFirstToken,  // no first token within the first-token timeout
+  kTimeoutIdle,        // the stream stalled between tokens longer than the idle timeout
   kTimeoutTotal,
-  kHttpStatus,          // a non-2xx status other than 429 (see http_status)
-  kRateLimited,         // 429 (see retry_after)
-  kProtocol,            // malformed response: wrong content type, bad JSON or SSE
-  kTooLarge,            // the response exceeded the size limit
-  kCancelled,           // the caller cancelled
-  kCircuitOpen,         // the provider's circuit breaker refused the call
+  kHttpStatus,   // a non-2xx status other than 429 (see http_status)
+  kRateLimited,  // 429 (see retry_after)
+  kProtocol,     // malformed response: wrong content type, bad JSON or SSE
+  kTooLarge,     // the response exceeded the size limit
+  kCancelled,    // the caller cancelled
+  kCircuitOpen,  // the provider's circuit breaker refused the call
 };
 
 const char* llm_error_kind_name(LlmErrorKind kind);
 
 struct LlmError {
   LlmErrorKind kind = LlmErrorKind::kProtocol;
-  std::string message;    // for people: what failed and why
-  std::string provider;   // the provider that failed
-  int http_status = 0;    // for kHttpStatus and kRateLimited
+  std::string message;                                   // for people: what failed and why
+  std::string provider;                                  // the provider that failed
+  int http_status = 0;                                   // for kHttpStatus and kRateLimited
   std::optional<std::chrono::milliseconds> retry_after;  // from a Retry-After header
   bool partial_output = false;  // deltas had already been handed to the caller
 

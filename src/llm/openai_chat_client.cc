@@ -33,18 +33,29 @@ double ms_since(Clock::time_point start, Clock::time_point end) {
 
 LlmErrorKind map_net_error(NetErrorKind kind) {
   switch (kind) {
-    case NetErrorKind::kInvalidRequest: return LlmErrorKind::kInvalidRequest;
+    case NetErrorKind::kInvalidRequest:
+      return LlmErrorKind::kInvalidRequest;
     case NetErrorKind::kDns:
-    case NetErrorKind::kConnect: return LlmErrorKind::kConnect;
-    case NetErrorKind::kTls: return LlmErrorKind::kTls;
-    case NetErrorKind::kConnectTimeout: return LlmErrorKind::kTimeoutConnect;
-    case NetErrorKind::kFirstByteTimeout: return LlmErrorKind::kTimeoutFirstToken;
-    case NetErrorKind::kIdleTimeout: return LlmErrorKind::kTimeoutIdle;
-    case NetErrorKind::kTotalTimeout: return LlmErrorKind::kTimeoutTotal;
-    case NetErrorKind::kCancelled: return LlmErrorKind::kCancelled;
-    case NetErrorKind::kConnectionLost: return LlmErrorKind::kConnectionLost;
-    case NetErrorKind::kProtocol: return LlmErrorKind::kProtocol;
-    case NetErrorKind::kTooLarge: return LlmErrorKind::kTooLarge;
+    case NetErrorKind::kConnect:
+      return LlmErrorKind::kConnect;
+    case NetErrorKind::kTls:
+      return LlmErrorKind::kTls;
+    case NetErrorKind::kConnectTimeout:
+      return LlmErrorKind::kTimeoutConnect;
+    case NetErrorKind::kFirstByteTimeout:
+      return LlmErrorKind::kTimeoutFirstToken;
+    case NetErrorKind::kIdleTimeout:
+      return LlmErrorKind::kTimeoutIdle;
+    case NetErrorKind::kTotalTimeout:
+      return LlmErrorKind::kTimeoutTotal;
+    case NetErrorKind::kCancelled:
+      return LlmErrorKind::kCancelled;
+    case NetErrorKind::kConnectionLost:
+      return LlmErrorKind::kConnectionLost;
+    case NetErrorKind::kProtocol:
+      return LlmErrorKind::kProtocol;
+    case NetErrorKind::kTooLarge:
+      return LlmErrorKind::kTooLarge;
   }
   return LlmErrorKind::kProtocol;
 }
@@ -87,8 +98,8 @@ std::string OpenAiChatClient::request_json(const CompletionRequest& request) con
   body["model"] = repair_utf8(request.model.empty() ? options_.model : request.model);
   json messages = json::array();
   for (const ChatMessage& message : request.messages) {
-    messages.push_back({{"role", repair_utf8(message.role)},
-                        {"content", repair_utf8(message.content)}});
+    messages.push_back(
+        {{"role", repair_utf8(message.role)}, {"content", repair_utf8(message.content)}});
   }
   body["messages"] = std::move(messages);
   const int limit = std::max(1, options_.max_tokens_limit);
@@ -170,7 +181,8 @@ CompletionOutcome OpenAiChatClient::complete(const CompletionRequest& request,
   call.on_body = [&](std::string_view piece) {
     if (mode == Mode::kSse) return reader.feed_sse(piece);
     if (mode == Mode::kErrorBody) {
-      collected.append(piece.substr(0, kErrorBodyBytes - std::min(kErrorBodyBytes, collected.size())));
+      collected.append(
+          piece.substr(0, kErrorBodyBytes - std::min(kErrorBodyBytes, collected.size())));
       return true;
     }
     collected.append(piece);
@@ -220,10 +232,9 @@ CompletionOutcome OpenAiChatClient::complete(const CompletionRequest& request,
       return error;
     }
     if (head.status < 200 || head.status > 299) {
-      LlmError error =
-          failure(LlmErrorKind::kHttpStatus, "the server answered HTTP " +
-                                                 std::to_string(head.status) + ": " +
-                                                 error_text(collected));
+      LlmError error = failure(
+          LlmErrorKind::kHttpStatus,
+          "the server answered HTTP " + std::to_string(head.status) + ": " + error_text(collected));
       error.http_status = head.status;
       return error;
     }

@@ -32,15 +32,15 @@ struct OpenAiChatOptions {
   std::string name = "openai";  // reported in results, errors and metrics
   // "http://host:port" (the client appends /v1/chat/completions) or a URL ending in /v1.
   std::string base_url;
-  std::string api_key;          // sent as "Authorization: Bearer ..." when non-empty
-  std::string model;            // used when the request names none
+  std::string api_key;  // sent as "Authorization: Bearer ..." when non-empty
+  std::string model;    // used when the request names none
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds first_token_timeout{60'000};
-  std::chrono::milliseconds idle_timeout{60'000};   // 0: none
+  std::chrono::milliseconds idle_timeout{60'000};  // 0: none
   std::chrono::milliseconds total_timeout{300'000};
   uint64_t max_response_bytes = 16u << 20;
   int max_tokens_limit = 32'768;
-  bool request_usage = true;    // ask for the final usage chunk when streaming
+  bool request_usage = true;  // ask for the final usage chunk when streaming
   bool verify_tls = true;
   std::string ca_file;
   std::vector<HttpHeader> extra_headers;

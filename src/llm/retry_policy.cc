@@ -35,10 +35,10 @@ CompletionOutcome RetryPolicy::run(const std::function<CompletionOutcome(int)>& 
     if (log != nullptr) log->push_back(record);
     if (!again) return outcome;
     if (!sleeper_->sleep_for(record.wait_after, cancel)) {
-      return LlmError{.kind = LlmErrorKind::kCancelled,
-                      .message = "cancelled while waiting to retry after: " +
-                                 outcome.error().to_string(),
-                      .provider = provider};
+      return LlmError{
+          .kind = LlmErrorKind::kCancelled,
+          .message = "cancelled while waiting to retry after: " + outcome.error().to_string(),
+          .provider = provider};
     }
   }
 }

@@ -22,8 +22,8 @@ namespace ragd {
 // One call made to a provider, for reports and logs.
 struct AttemptRecord {
   std::string provider;
-  int attempt = 0;                      // 1-based, per provider
-  std::optional<LlmError> error;        // empty when the attempt succeeded
+  int attempt = 0;                // 1-based, per provider
+  std::optional<LlmError> error;  // empty when the attempt succeeded
   double elapsed_ms = 0;
   std::chrono::milliseconds wait_after{0};  // the backoff slept before the next attempt
 };

@@ -46,7 +46,8 @@ bool RealSleeper::sleep_for(milliseconds delay, const std::atomic<bool>* cancel)
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return false;
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return true;
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(deadline - now, kSlice));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(deadline - now, kSlice));
   }
 }
 

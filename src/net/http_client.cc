@@ -30,27 +30,42 @@ using std::chrono::milliseconds;
 
 const char* net_error_kind_name(NetErrorKind kind) {
   switch (kind) {
-    case NetErrorKind::kInvalidRequest: return "invalid_request";
-    case NetErrorKind::kDns: return "dns";
-    case NetErrorKind::kConnect: return "connect";
-    case NetErrorKind::kTls: return "tls";
-    case NetErrorKind::kConnectTimeout: return "connect_timeout";
-    case NetErrorKind::kFirstByteTimeout: return "first_byte_timeout";
-    case NetErrorKind::kIdleTimeout: return "idle_timeout";
-    case NetErrorKind::kTotalTimeout: return "total_timeout";
-    case NetErrorKind::kCancelled: return "cancelled";
-    case NetErrorKind::kConnectionLost: return "connection_lost";
-    case NetErrorKind::kProtocol: return "protocol";
-    case NetErrorKind::kTooLarge: return "too_large";
+    case NetErrorKind::kInvalidRequest:
+      return "invalid_request";
+    case NetErrorKind::kDns:
+      return "dns";
+    case NetErrorKind::kConnect:
+      return "connect";
+    case NetErrorKind::kTls:
+      return "tls";
+    case NetErrorKind::kConnectTimeout:
+      return "connect_timeout";
+    case NetErrorKind::kFirstByteTimeout:
+      return "first_byte_timeout";
+    case NetErrorKind::kIdleTimeout:
+      return "idle_timeout";
+    case NetErrorKind::kTotalTimeout:
+      return "total_timeout";
+    case NetErrorKind::kCancelled:
+      return "cancelled";
+    case NetErrorKind::kConnectionLost:
+      return "connection_lost";
+    case NetErrorKind::kProtocol:
+      return "protocol";
+    case NetErrorKind::kTooLarge:
+      return "too_large";
   }
   return "unknown";
 }
 
 Status NetError::to_status() const {
   switch (kind) {
-    case NetErrorKind::kInvalidRequest: return Status::invalid(message);
-    case NetErrorKind::kTooLarge: return Status::error(ErrorCode::kTooLarge, message);
-    default: return Status::io(message);
+    case NetErrorKind::kInvalidRequest:
+      return Status::invalid(message);
+    case NetErrorKind::kTooLarge:
+      return Status::error(ErrorCode::kTooLarge, message);
+    default:
+      return Status::io(message);
   }
 }
 
@@ -178,7 +193,9 @@ class CallLoop {
   asio::io_context context_{1};
 };
 
-std::string where(const Url& url) { return url.origin(); }
+std::string where(const Url& url) {
+  return url.origin();
+}
 
 bool is_ip_literal(const std::string& host) {
   boost::system::error_code ec;
@@ -233,7 +250,8 @@ HttpResult exchange(CallLoop& loop, Stream& stream, const Url& url,
       return make_error(NetErrorKind::kConnectionLost,
                         where(url) + " closed the connection without a response");
     }
-    if (ec.category() == http::make_error_code(http::error::end_of_stream).category()) {  // beast's parse errors
+    if (ec.category() ==
+        http::make_error_code(http::error::end_of_stream).category()) {  // beast's parse errors
       return make_error(NetErrorKind::kProtocol,
                         where(url) + " sent an invalid HTTP response head: " + ec.message());
     }

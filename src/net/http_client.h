@@ -44,18 +44,18 @@
 namespace ragd {
 
 enum class NetErrorKind {
-  kInvalidRequest,     // bad URL or request
-  kDns,                // the host name did not resolve
-  kConnect,            // TCP connect refused or unreachable
-  kTls,                // handshake failed, certificate not trusted or for another host
-  kConnectTimeout,     // DNS + connect + handshake took longer than connect_timeout
-  kFirstByteTimeout,   // no response (or no first event) within first_byte_timeout
-  kIdleTimeout,        // the body stalled longer than idle_timeout
-  kTotalTimeout,       // the whole call took longer than total_timeout
-  kCancelled,          // the cancel flag was set, or a callback returned false
-  kConnectionLost,     // the peer closed or reset the connection before the response ended
-  kProtocol,           // the response is not valid HTTP/1.1
-  kTooLarge,           // the body exceeded max_response_bytes
+  kInvalidRequest,    // bad URL or request
+  kDns,               // the host name did not resolve
+  kConnect,           // TCP connect refused or unreachable
+  kTls,               // handshake failed, certificate not trusted or for another host
+  kConnectTimeout,    // DNS + connect + handshake took longer than connect_timeout
+  kFirstByteTimeout,  // no response (or no first event) within first_byte_timeout
+  kIdleTimeout,       // the body stalled longer than idle_timeout
+  kTotalTimeout,      // the whole call took longer than total_timeout
+  kCancelled,         // the cancel flag was set, or a callback returned false
+  kConnectionLost,    // the peer closed or reset the connection before the response ended
+  kProtocol,          // the response is not valid HTTP/1.1
+  kTooLarge,          // the body exceeded max_response_bytes
 };
 
 const char* net_error_kind_name(NetErrorKind kind);
@@ -88,7 +88,7 @@ struct HttpResponse {
   int status = 0;
   std::string reason;
   std::vector<HttpHeader> headers;
-  std::string body;       // only when no on_body callback was given
+  std::string body;  // only when no on_body callback was given
   uint64_t body_bytes = 0;
 
   // The first header of that name (case-insensitive), or nullopt.
@@ -100,7 +100,7 @@ struct HttpCallOptions {
   std::chrono::milliseconds first_byte_timeout{60'000};
   std::chrono::milliseconds idle_timeout{0};  // 0: no limit between body reads
   std::chrono::milliseconds total_timeout{300'000};
-  uint64_t max_response_bytes = 64u << 20;    // body bytes after decoding
+  uint64_t max_response_bytes = 64u << 20;  // body bytes after decoding
   const std::atomic<bool>* cancel = nullptr;
   // Called once with status and headers before any body byte; false cancels the call.
   std::function<bool(const HttpResponse& head)> on_head;
@@ -112,8 +112,8 @@ struct HttpCallOptions {
 };
 
 struct HttpClientOptions {
-  bool verify_tls = true;   // false only for tests against self-signed servers
-  std::string ca_file;      // extra PEM bundle trusted besides the system store
+  bool verify_tls = true;  // false only for tests against self-signed servers
+  std::string ca_file;     // extra PEM bundle trusted besides the system store
   std::string user_agent = "ragd";
 };
 

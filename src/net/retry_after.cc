@@ -54,8 +54,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   for (unsigned m = 0; m < 12; ++m) {
     if (value.substr(8, 3) == kMonths[m]) month = m + 1;
   }
-  if (month == 0 || value[7] != ' ' || value[11] != ' ' || value[16] != ' ' ||
-      value[19] != ':' || value[22] != ':' || !parse_digits(value.substr(5, 2), day) ||
+  if (month == 0 || value[7] != ' ' || value[11] != ' ' || value[16] != ' ' || value[19] != ':' ||
+      value[22] != ':' || !parse_digits(value.substr(5, 2), day) ||
       !parse_digits(value.substr(12, 4), year) || !parse_digits(value.substr(17, 2), hour) ||
       !parse_digits(value.substr(20, 2), minute) || !parse_digits(value.substr(23, 2), second) ||
       day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {

@@ -63,11 +63,11 @@ class SseParser {
   void dispatch(std::vector<SseEvent>& out);
 
   SseLimits limits_;
-  size_t bom_matched_ = 0;   // bytes of EF BB BF seen at stream start
+  size_t bom_matched_ = 0;  // bytes of EF BB BF seen at stream start
   bool bom_decided_ = false;
-  bool after_cr_ = false;    // the last byte ended a line with CR; a following LF is skipped
+  bool after_cr_ = false;  // the last byte ended a line with CR; a following LF is skipped
   bool failed_ = false;
-  bool data_seen_ = false;   // a data field appeared in the current event
+  bool data_seen_ = false;  // a data field appeared in the current event
   std::string line_;
   std::string data_;
   std::string event_type_;

@@ -53,8 +53,8 @@ class HttpEmbeddingProviderTest : public ::testing::Test {
     return s;
   }
   CountingSleeper sleeper_;
-  const std::vector<std::string_view> texts_ = {"alpha", "beta", "gamma", "delta",
-                                                "epsilon", "alpha", "", "bad \xff utf8"};
+  const std::vector<std::string_view> texts_ = {"alpha",   "beta",  "gamma", "delta",
+                                                "epsilon", "alpha", "",      "bad \xff utf8"};
 };
 
 TEST_F(HttpEmbeddingProviderTest, EmbedsInBatchesAndLearnsTheDimension) {

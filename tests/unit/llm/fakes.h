@@ -53,7 +53,9 @@ struct Step {
   std::vector<std::string> deltas;
 };
 
-inline Step ok_step(std::string text) { return Step{.text = std::move(text)}; }
+inline Step ok_step(std::string text) {
+  return Step{.text = std::move(text)};
+}
 inline Step error_step(LlmErrorKind kind, int http_status = 0,
                        std::vector<std::string> deltas = {}) {
   return Step{.error = LlmError{.kind = kind, .message = "scripted", .http_status = http_status},
@@ -82,8 +84,8 @@ class ScriptedProvider final : public LlmProvider {
     if (!step.error && deltas.empty()) deltas.push_back(step.text);
     for (const std::string& delta : deltas) {
       if (on_delta && !on_delta(delta)) {
-        return LlmError{.kind = LlmErrorKind::kCancelled, .message = "stopped",
-                        .partial_output = true};
+        return LlmError{
+            .kind = LlmErrorKind::kCancelled, .message = "stopped", .partial_output = true};
       }
     }
     if (step.error) {

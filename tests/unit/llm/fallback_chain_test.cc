@@ -38,7 +38,12 @@ TEST_F(FallbackChainTest, FirstProviderAnswers) {
   std::string streamed;
   ChainReport report;
   CompletionOutcome outcome = c.complete_with_report(
-      question(), [&](std::string_view d) { streamed += d; return true; }, nullptr, &report);
+      question(),
+      [&](std::string_view d) {
+        streamed += d;
+        return true;
+      },
+      nullptr, &report);
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->text, "from a");
   EXPECT_EQ(outcome->provider, "a");
@@ -49,9 +54,9 @@ TEST_F(FallbackChainTest, FirstProviderAnswers) {
 }
 
 TEST_F(FallbackChainTest, RetriesThenFallsBack) {
-  auto a = provider("a", {error_step(LlmErrorKind::kHttpStatus, 503),
-                          error_step(LlmErrorKind::kTimeoutFirstToken),
-                          error_step(LlmErrorKind::kConnect)});
+  auto a = provider(
+      "a", {error_step(LlmErrorKind::kHttpStatus, 503),
+            error_step(LlmErrorKind::kTimeoutFirstToken), error_step(LlmErrorKind::kConnect)});
   auto b = provider("b", {ok_step("from b")});
   FallbackChain c = chain({{a, breaker()}, {b, breaker()}});
   ChainReport report;
@@ -82,7 +87,12 @@ TEST_F(FallbackChainTest, NoSwitchAfterPartialOutput) {
   std::string streamed;
   ChainReport report;
   CompletionOutcome outcome = c.complete_with_report(
-      question(), [&](std::string_view d) { streamed += d; return true; }, nullptr, &report);
+      question(),
+      [&](std::string_view d) {
+        streamed += d;
+        return true;
+      },
+      nullptr, &report);
   ASSERT_FALSE(outcome.ok());
   EXPECT_TRUE(outcome.error().partial_output);
   EXPECT_EQ(outcome.error().kind, LlmErrorKind::kConnectionLost);

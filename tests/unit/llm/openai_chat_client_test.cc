@@ -129,7 +129,8 @@ TEST_F(OpenAiChatClientTest, StallBeforeFirstTokenIsAFirstTokenTimeout) {
   for (bool stream : {true, false}) {
     CompletionOutcome outcome = client.complete(request("fake-stall-first:5000", stream), {});
     ASSERT_FALSE(outcome.ok());
-    EXPECT_EQ(outcome.error().kind, LlmErrorKind::kTimeoutFirstToken) << outcome.error().to_string();
+    EXPECT_EQ(outcome.error().kind, LlmErrorKind::kTimeoutFirstToken)
+        << outcome.error().to_string();
     EXPECT_TRUE(outcome.error().retryable());
     EXPECT_FALSE(outcome.error().partial_output);
   }
@@ -379,8 +380,8 @@ TEST_F(OpenAiChatClientTest, EveryBehaviourEndsCleanly) {
   for (const char* model :
        {"fake", "fake-slow:5", "fake-latency:20", "fake-stall-first:3000", "fake-stall-mid:3000",
         "fake-429", "fake-500", "fake-503", "fake-503-then-ok:1", "fake-cut",
-        "fake-cut-after-finish", "fake-malformed", "fake-badutf8", "fake-nousage",
-        "fake-wrongtype", "gpt-4o-mini"}) {
+        "fake-cut-after-finish", "fake-malformed", "fake-badutf8", "fake-nousage", "fake-wrongtype",
+        "gpt-4o-mini"}) {
     for (bool stream : {true, false}) {
       Collected c;
       CompletionOutcome outcome = client.complete(request(model, stream), collect(c));

@@ -31,9 +31,9 @@ TEST(LlmError, Retryability) {
   EXPECT_TRUE((LlmError{.kind = LlmErrorKind::kHttpStatus, .http_status = 500}.retryable()));
   EXPECT_FALSE((LlmError{.kind = LlmErrorKind::kHttpStatus, .http_status = 400}.retryable()));
   EXPECT_FALSE((LlmError{.kind = LlmErrorKind::kHttpStatus, .http_status = 401}.retryable()));
-  for (LlmErrorKind kind : {LlmErrorKind::kInvalidRequest, LlmErrorKind::kTls,
-                            LlmErrorKind::kProtocol, LlmErrorKind::kTooLarge,
-                            LlmErrorKind::kCancelled, LlmErrorKind::kCircuitOpen}) {
+  for (LlmErrorKind kind :
+       {LlmErrorKind::kInvalidRequest, LlmErrorKind::kTls, LlmErrorKind::kProtocol,
+        LlmErrorKind::kTooLarge, LlmErrorKind::kCancelled, LlmErrorKind::kCircuitOpen}) {
     EXPECT_FALSE(LlmError{.kind = kind}.retryable()) << llm_error_kind_name(kind);
   }
 }
@@ -67,9 +67,9 @@ TEST(RetryPolicy, JitterScalesTheBoundAndCapApplies) {
                      &sleeper, fixed(0.5));
   (void)policy.run([](int) { return fail(LlmErrorKind::kConnect); }, "p", nullptr, nullptr);
   const std::vector<milliseconds> expected = {
-      milliseconds(50),   milliseconds(100),  milliseconds(200),  milliseconds(400),
-      milliseconds(800),  milliseconds(1600), milliseconds(2500), milliseconds(2500),
-      milliseconds(2500)};
+      milliseconds(50),   milliseconds(100),  milliseconds(200),
+      milliseconds(400),  milliseconds(800),  milliseconds(1600),
+      milliseconds(2500), milliseconds(2500), milliseconds(2500)};
   EXPECT_EQ(sleeper.delays, expected);
 }
 
@@ -113,7 +113,12 @@ TEST(RetryPolicy, NoRetryForPermanentFailuresOrPartialOutput) {
        {fail(LlmErrorKind::kHttpStatus, 401), fail(LlmErrorKind::kProtocol),
         fail(LlmErrorKind::kCancelled), fail(LlmErrorKind::kTls)}) {
     int calls = 0;
-    (void)policy.run([&](int) { ++calls; return permanent; }, "p", nullptr, nullptr);
+    (void)policy.run(
+        [&](int) {
+          ++calls;
+          return permanent;
+        },
+        "p", nullptr, nullptr);
     EXPECT_EQ(calls, 1);
   }
   int calls = 0;
@@ -133,7 +138,11 @@ TEST(RetryPolicy, CancelWhileWaitingStops) {
   std::atomic<bool> cancel{true};
   int calls = 0;
   CompletionOutcome outcome = policy.run(
-      [&](int) { ++calls; return fail(LlmErrorKind::kConnect); }, "p", &cancel, nullptr);
+      [&](int) {
+        ++calls;
+        return fail(LlmErrorKind::kConnect);
+      },
+      "p", &cancel, nullptr);
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().kind, LlmErrorKind::kCancelled);
   EXPECT_EQ(calls, 1);

@@ -62,9 +62,9 @@ TEST(RetryAfter, SecondsAndDates) {
   // 1445412480 is Wed, 21 Oct 2015 07:28:00 GMT.
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now), milliseconds(30000));
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), milliseconds(0));
-  for (const char* bad : {"", "-1", "1.5", "soon", "Wed, 21 Oct 2015 07:28:30 UTC",
-                          "Wed, 32 Oct 2015 07:28:30 GMT", "Wed, 21 Foo 2015 07:28:30 GMT",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "-1", "1.5", "soon", "Wed, 21 Oct 2015 07:28:30 UTC", "Wed, 32 Oct 2015 07:28:30 GMT",
+        "Wed, 21 Foo 2015 07:28:30 GMT", "99999999999999999999"}) {
     EXPECT_FALSE(parse_retry_after(bad, now).has_value()) << bad;
   }
 }

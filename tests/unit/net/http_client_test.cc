@@ -100,7 +100,8 @@ TEST_F(HttpClientTest, ChunkedBodyStreamedInPieces) {
 }
 
 TEST_F(HttpClientTest, BodyUntilClose) {
-  HttpResult result = client_.fetch({.url = url("/test/bytes?n=3000&mode=close&piece=700")}, quick());
+  HttpResult result =
+      client_.fetch({.url = url("/test/bytes?n=3000&mode=close&piece=700")}, quick());
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->body, expected_bytes(3000));
 }
@@ -150,8 +151,8 @@ TEST_F(HttpClientTest, TlsHandshakeThatNeverEndsIsAConnectTimeout) {
   listener.listen_now();
   HttpCallOptions options = quick();
   options.connect_timeout = milliseconds(200);
-  HttpResult result = client_.fetch(
-      {.url = "https://127.0.0.1:" + std::to_string(listener.port()) + "/"}, options);
+  HttpResult result =
+      client_.fetch({.url = "https://127.0.0.1:" + std::to_string(listener.port()) + "/"}, options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, NetErrorKind::kConnectTimeout) << result.error().message;
   EXPECT_TRUE(result.error().is_timeout());
@@ -162,8 +163,8 @@ TEST_F(HttpClientTest, FirstByteTimeout) {
   listener.listen_now();
   HttpCallOptions options = quick();
   options.first_byte_timeout = milliseconds(200);
-  HttpResult result = client_.fetch(
-      {.url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/"}, options);
+  HttpResult result =
+      client_.fetch({.url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/"}, options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, NetErrorKind::kFirstByteTimeout) << result.error().message;
 
@@ -289,11 +290,13 @@ class HttpClientTlsTest : public ::testing::Test {
     auto make_cert = [&](const std::string& name, const std::string& san) {
       const std::string command =
           "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-          "-subj /CN=ragd-test -addext subjectAltName=" + san + " -keyout " + d + "/" + name +
-          ".key -out " + d + "/" + name + ".pem >/dev/null 2>&1";
+          "-subj /CN=ragd-test -addext subjectAltName=" +
+          san + " -keyout " + d + "/" + name + ".key -out " + d + "/" + name +
+          ".pem >/dev/null 2>&1";
       return std::system(command.c_str()) == 0;
     };
-    ok_ = make_cert("good", "IP:127.0.0.1,DNS:localhost") && make_cert("other", "DNS:other.example");
+    ok_ =
+        make_cert("good", "IP:127.0.0.1,DNS:localhost") && make_cert("other", "DNS:other.example");
     if (!ok_) return;
     good_ = new FakeServerProcess({"--tls-cert", d + "/good.pem", "--tls-key", d + "/good.key"});
     other_ = new FakeServerProcess({"--tls-cert", d + "/other.pem", "--tls-key", d + "/other.key"});

@@ -44,13 +44,13 @@ TEST(SseParser, MultiLineDataAndFields) {
 TEST(SseParser, RetryAndIdPersistence) {
   SseParser parser;
   std::vector<SseEvent> events;
-  ASSERT_TRUE(parser.feed("retry: 1500\nid: a\ndata: 1\n\ndata: 2\n\nretry: x1\nid\ndata: 3\n\n",
-                          events));
+  ASSERT_TRUE(
+      parser.feed("retry: 1500\nid: a\ndata: 1\n\ndata: 2\n\nretry: x1\nid\ndata: 3\n\n", events));
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[0].last_event_id, "a");
   EXPECT_EQ(events[1].last_event_id, "a");  // the id persists
   EXPECT_EQ(events[2].last_event_id, "");   // "id" alone resets it
-  EXPECT_EQ(parser.retry_ms(), 1500u);       // "x1" is ignored
+  EXPECT_EQ(parser.retry_ms(), 1500u);      // "x1" is ignored
 }
 
 TEST(SseParser, IdWithNulIsIgnored) {
@@ -99,13 +99,19 @@ TEST(SseParser, CrAtChunkEndFollowedByLf) {
 }
 
 TEST(SseParser, BomStrippedOnceEvenWhenSplit) {
-  const std::string stream = "\xEF\xBB\xBF" "data: x\n\n";
+  const std::string stream =
+      "\xEF\xBB\xBF"
+      "data: x\n\n";
   EXPECT_EQ(parse_all(stream).at(0).data, "x");
   EXPECT_EQ(parse_bytewise(stream).at(0).data, "x");
   // A second BOM is part of the field name, which makes the line an unknown field.
-  EXPECT_TRUE(parse_all("\xEF\xBB\xBF\xEF\xBB\xBF" "data: x\n\n").empty());
+  EXPECT_TRUE(parse_all("\xEF\xBB\xBF\xEF\xBB\xBF"
+                        "data: x\n\n")
+                  .empty());
   // A BOM prefix that turns out not to be a BOM is text.
-  auto partial = parse_bytewise("\xEF\xBB" "data: y\n\ndata: z\n\n");
+  auto partial = parse_bytewise(
+      "\xEF\xBB"
+      "data: y\n\ndata: z\n\n");
   ASSERT_EQ(partial.size(), 1u);
   EXPECT_EQ(partial[0].data, "z");
 }
@@ -156,7 +162,10 @@ TEST(SseParser, ReusableAfterFinish) {
   std::vector<SseEvent> events;
   ASSERT_TRUE(parser.feed("id: 1\ndata: a\n\ndata: lost", events));
   parser.finish();
-  ASSERT_TRUE(parser.feed("\xEF\xBB\xBF" "data: b\n\n", events));
+  ASSERT_TRUE(
+      parser.feed("\xEF\xBB\xBF"
+                  "data: b\n\n",
+                  events));
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1].data, "b");
   EXPECT_EQ(events[1].last_event_id, "1");

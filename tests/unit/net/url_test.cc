@@ -53,12 +53,26 @@ TEST(ParseUrl, Ipv4AndIpv6Literals) {
 }
 
 TEST(ParseUrl, RefusesMalformed) {
-  for (const char* bad :
-       {"", "example.com", "ftp://h/", "http://", "http:///path", "http://h:/", "http://h:0",
-        "http://h:65536", "http://h:12ab", "http://h:123456", "http://user:pw@h/",
-        "http://[::1/", "http://[]/", "http://[::1]x/", "http://[fe80::1%eth0]/",
-        "http://h /", "http://h/\r\nX: y", "http://ex ample.com", "http://h\x01/",
-        "http://[127.0.0.1]/"}) {
+  for (const char* bad : {"",
+                          "example.com",
+                          "ftp://h/",
+                          "http://",
+                          "http:///path",
+                          "http://h:/",
+                          "http://h:0",
+                          "http://h:65536",
+                          "http://h:12ab",
+                          "http://h:123456",
+                          "http://user:pw@h/",
+                          "http://[::1/",
+                          "http://[]/",
+                          "http://[::1]x/",
+                          "http://[fe80::1%eth0]/",
+                          "http://h /",
+                          "http://h/\r\nX: y",
+                          "http://ex ample.com",
+                          "http://h\x01/",
+                          "http://[127.0.0.1]/"}) {
     Result<Url> url = parse_url(bad);
     EXPECT_FALSE(url.is_ok()) << bad;
     if (!url.is_ok()) {
