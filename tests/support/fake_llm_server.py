@@ -45,10 +45,11 @@ The error and latency behaviours apply to embeddings too.
 
 The answer. By default it is built from the prompt: the first sentence of the first context
 passage, followed by " [1]". The first context passage is found in the messages (system
-first, then user) as the text after the first line that starts with "[1]"; if that line has
-nothing after the marker but a header (it does not end with . ! or ?) and more lines follow,
-the passage starts on the next line. The passage ends at the next line starting with "[2]"
-or at a blank line. Without a "[1]" line the answer is "The knowledge base does not say."
+first, then user) after the first line that starts with "[1]". When lines follow that line,
+the rest of the marker line is a header (ragd's context builder writes "[1] Title — Section
+(date)" and the passage text below it) and the passage is the following lines, up to a
+blank line or a line starting with "[2]"; otherwise the passage is the rest of the marker
+line ("[1] The fee is $20."). Without a "[1]" line the answer is "The knowledge base does not say."
 POST /control {"answer": "text"} makes every later answer that text (until reset or
 another answer); a queue entry may be an object {"behaviour": "...", "answer": "..."} to
 set the behaviour and the answer of one request. {"reset": true} empties the queue, the
@@ -149,8 +150,8 @@ def passage_from_prompt(messages):
                 if not follow.strip() or follow.lstrip().startswith("[2]"):
                     break
                 body.append(follow.strip())
-            if first and (first[-1] in ".!?" or not body):
-                body.insert(0, first)
+            if first and not body:
+                body = [first]
             if body:
                 return " ".join(body)
     return None
