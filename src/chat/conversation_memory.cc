@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "chat/citation_parser.h"
 #include "common/dates.h"
 #include "text/sentences.h"
 

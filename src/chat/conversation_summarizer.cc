@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chat/citation_parser.h"
 #include "text/normalize.h"
 #include "text/sentences.h"
 
@@ -47,32 +48,6 @@ std::string turn_line(const ConversationTurn& turn, const ExtractiveSummaryOptio
 }
 
 }  // namespace
-
-std::string strip_citation_markers(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '[') {
-      // A marker is '[' digits (',' or ' ' digits)* ']', possibly repeated back to back.
-      size_t j = i + 1;
-      bool digit = false;
-      while (j < text.size() &&
-             ((text[j] >= '0' && text[j] <= '9') || text[j] == ',' || text[j] == ' ')) {
-        digit = digit || (text[j] >= '0' && text[j] <= '9');
-        ++j;
-      }
-      if (digit && j < text.size() && text[j] == ']') {
-        while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
-        i = j + 1;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-    ++i;
-  }
-  return out;
-}
 
 std::string fit_to_tokens(std::string_view text, size_t budget) {
   if (count_tokens(text) <= budget) return std::string(text);

@@ -52,7 +52,4 @@ std::string fit_to_tokens(std::string_view text, size_t budget);
 // as `texts`; a text may become empty.
 std::vector<std::string> fit_all_to_tokens(const std::vector<std::string>& texts, size_t budget);
 
-// `text` without citation markers ("[1]", "[2, 3]", "[1][4]") and the spaces before them.
-std::string strip_citation_markers(std::string_view text);
-
 }  // namespace ragd

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/citation_parser.h"
 #include "chat/conversation_summarizer.h"
 #include "store/session_store.h"
 #include "store/store.h"
@@ -64,14 +65,6 @@ class ConversationMemoryTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
   std::unique_ptr<SessionStore> sessions_;
 };
-
-TEST(ConversationSummarizer, StripsCitationMarkers) {
-  EXPECT_EQ(strip_citation_markers("Merlot costs 20 euros [1]. It is red [2, 3][4]."),
-            "Merlot costs 20 euros. It is red.");
-  EXPECT_EQ(strip_citation_markers("Keep [this] and [a1] and [ ] text"),
-            "Keep [this] and [a1] and [ ] text");
-  EXPECT_EQ(strip_citation_markers("[1"), "[1");
-}
 
 TEST(ConversationSummarizer, FitToTokensNeverExceedsTheBudget) {
   const std::string text =
