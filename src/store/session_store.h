@@ -13,9 +13,9 @@
 //
 // Concurrency: a SessionStore shares its Store's connection, and so its transactions (a
 // call made inside Store::in_transaction joins it), and, like the Store, is NOT
-// thread-safe; use one per Store, and let it not outlive the Store. Several processes or threads, each with its own Store,
-// may append to one session at once: ordinals are assigned inside a write transaction, so
-// they never collide and stay contiguous (1, 2, 3, ...).
+// thread-safe; use one per Store, and do not let it outlive the Store. Several processes
+// or threads, each with its own Store, may append to one session at once: ordinals are
+// assigned inside a write transaction, so they never collide and stay contiguous.
 #pragma once
 
 #include <cstddef>
