@@ -1,0 +1,435 @@
+#include "chat/answer_pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "chat/answer_json.h"
+#include "common/dates.h"
+#include "text/normalize.h"
+#include "text/sentences.h"
+
+namespace ragd {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+int32_t system_today() {
+  return static_cast<int32_t>(std::time(nullptr) / 86400);
+}
+
+// Jaccard similarity of two analysed-term sets.
+double term_jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::set<std::string> sa(a.begin(), a.end());
+  std::set<std::string> sb(b.begin(), b.end());
+  if (sa.empty() || sb.empty()) return 0;
+  size_t common = 0;
+  for (const std::string& t : sa) common += sb.count(t);
+  return static_cast<double>(common) / static_cast<double>(sa.size() + sb.size() - common);
+}
+
+// Turns the stored citation JSON of an earlier answer back into citations; malformed JSON
+// gives none (the answer text is still usable).
+std::vector<AnswerCitation> citations_from_json(const std::string& text) {
+  std::vector<AnswerCitation> out;
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_array()) return out;
+  for (const auto& c : json) {
+    if (!c.is_object()) continue;
+    AnswerCitation citation;
+    citation.number = c.value("number", 0);
+    citation.document_key = c.value("document", std::string());
+    citation.document_id = c.value("document_id", int64_t{0});
+    citation.chunk_id = c.value("chunk", int64_t{0});
+    citation.title = c.value("title", std::string());
+    citation.section_path = c.value("section", std::string());
+    citation.excerpt = c.value("excerpt", std::string());
+    citation.support = c.value("support", 0.0);
+    citation.supported = c.value("supported", false);
+    if (c.contains("span") && c["span"].is_object()) {
+      citation.span_begin = c["span"].value("begin", int64_t{0});
+      citation.span_end = c["span"].value("end", int64_t{0});
+    }
+    out.push_back(std::move(citation));
+  }
+  return out;
+}
+
+// The reason name of an LLM failure as reported to clients (the kind, never the message,
+// which may carry upstream text).
+std::string failure_reason(const LlmError& error) { return llm_error_kind_name(error.kind); }
+
+void emit_text(const AnswerEvents& events, const std::string& text) {
+  if (events.on_delta && !text.empty()) events.on_delta(text);
+}
+
+}  // namespace
+
+struct AnswerPipeline::Prepared {
+  Clock::time_point start;
+  int32_t today = 0;
+  std::string session_id;
+  ConversationContext memory;
+  QueryAnalysis analysis;
+  DomainRoute route;
+  std::string search_query;
+  std::vector<std::string> query_terms;
+  std::vector<SearchHit> hits;
+  bool retrieval_failed = false;
+  BuiltContext context;
+};
+
+AnswerPipeline::AnswerPipeline(AnswerPipelineDeps deps, AnswerPipelineConfig config)
+    : deps_(std::move(deps)),
+      config_(std::move(config)),
+      sessions_(*deps_.store),
+      history_(*deps_.store),
+      memory_(sessions_, config_.memory, deps_.summarizer),
+      rewriter_(),
+      router_(deps_.domains, *deps_.analyzer, config_.routing),
+      context_builder_(*deps_.analyzer, config_.context),
+      verifier_(*deps_.analyzer, config_.citations, deps_.idf, deps_.embed),
+      extractive_(*deps_.analyzer, config_.extractive, deps_.idf) {}
+
+AnswerPipeline::~AnswerPipeline() = default;
+
+Result<AnswerPipeline::Prepared> AnswerPipeline::prepare(const AnswerRequest& request,
+                                                         AnswerResult& result) {
+  Prepared p;
+  p.start = Clock::now();
+  p.today = config_.today ? config_.today() : system_today();
+
+  // Memory: the session's recent turns, summaries of older ones, and recall of earlier
+  // sessions. A new session is created only when the turn is to be stored.
+  auto memory_start = Clock::now();
+  p.session_id = request.session_id;
+  if (p.session_id.empty() && request.persist) {
+    auto session = sessions_.create_session(request.owner, deps_.collection_id, "");
+    if (!session) return session.status();
+    p.session_id = session->public_id;
+  }
+  if (!p.session_id.empty()) {
+    auto memory = memory_.build(p.session_id, request.owner, request.question);
+    if (!memory) {
+      if (memory.status().code() == ErrorCode::kNotFound) {
+        return Status::not_found("no session '" + p.session_id + "' for this user");
+      }
+      result.warnings.push_back("conversation memory unavailable");
+    } else {
+      p.memory = std::move(*memory);
+      for (const std::string& w : p.memory.warnings) result.warnings.push_back(w);
+    }
+  }
+  result.session_id = p.session_id;
+  result.latency.memory_ms = ms_since(memory_start);
+
+  // Rewrite, analyse, route.
+  auto analysis_start = Clock::now();
+  std::vector<ConversationTurn> turns = p.memory.turns;
+  QueryRewrite rewrite = rewriter_.rewrite(request.question, turns, p.today);
+  p.search_query = rewrite.query;
+  result.rewritten_query = rewrite.query;
+  result.rewritten = rewrite.changed;
+  p.analysis = query_analyzer_.analyze(p.search_query, p.today);
+  result.intent = query_intent_name(p.analysis.intent);
+  for (const Entity& e : p.analysis.entities) result.entities.push_back(e.text);
+  if (p.analysis.time.has_range()) {
+    result.time_range = std::make_pair(
+        p.analysis.time.from ? format_iso_date(*p.analysis.time.from) : std::string(),
+        p.analysis.time.to ? format_iso_date(*p.analysis.time.to) : std::string());
+  }
+  if (!router_.domains().empty()) {
+    p.route = router_.route(p.search_query, p.analysis);
+    result.domain = p.route.primary;
+    result.related_domains = p.route.related;
+  }
+  result.latency.analysis_ms = ms_since(analysis_start);
+  return p;
+}
+
+void AnswerPipeline::retrieve(const AnswerRequest& request, Prepared& p, AnswerResult& result) {
+  auto start = Clock::now();
+  // One search per share of the routing plan; hits are merged by chunk, best rank first
+  // (the primary domain's share comes first, so its passages lead).
+  std::vector<RetrievalShare> shares;
+  if (p.route.routed() && request.filter.domains.empty()) {
+    shares = router_.plan(p.route, request.k).shares;
+  } else {
+    shares.push_back(RetrievalShare{{}, request.k});
+  }
+  std::unordered_set<int64_t> seen;
+  for (const RetrievalShare& share : shares) {
+    if (share.k == 0) continue;
+    SearchRequest search;
+    search.query = p.search_query;
+    search.k = share.k;
+    search.filter = request.filter;
+    if (!share.domains.empty()) search.filter.domains = share.domains;
+    search.with_snippets = false;
+    auto response = deps_.retrieve(search);
+    if (!response) {
+      p.retrieval_failed = true;
+      result.warnings.push_back("retrieval failed");
+      continue;
+    }
+    if (result.retrieval_strategy.empty()) result.retrieval_strategy = response->strategy;
+    if (p.query_terms.empty()) p.query_terms = response->query_terms;
+    for (SearchHit& hit : response->hits) {
+      if (seen.insert(hit.chunk_id).second) p.hits.push_back(std::move(hit));
+    }
+  }
+  if (!p.hits.empty()) p.retrieval_failed = false;
+  result.latency.retrieval_ms = ms_since(start);
+
+  auto context_start = Clock::now();
+  p.context = context_builder_.build(p.search_query, p.hits);
+  result.passages = p.context.passages;
+  result.latency.context_ms = ms_since(context_start);
+}
+
+void AnswerPipeline::apply_verification(const VerifiedAnswer& verified, AnswerResult& result) {
+  result.answer = verified.text;
+  result.unsupported_citations = verified.unsupported + verified.invalid_removed;
+  result.sentences.clear();
+  for (const VerifiedSentence& s : verified.sentences) {
+    AnswerSentence sentence;
+    sentence.text = s.text;
+    sentence.best_support = s.best_support;
+    for (const CitationCheck& c : s.citations) {
+      if (!c.supported && config_.citations.policy == UnsupportedPolicy::kRemove) continue;
+      sentence.citations.push_back(c.passage_number);
+      sentence.support.push_back(c.support);
+    }
+    result.sentences.push_back(std::move(sentence));
+  }
+  result.citations.clear();
+  for (const CitedPassage& c : verified.cited) {
+    AnswerCitation citation;
+    citation.number = c.number;
+    citation.chunk_id = c.chunk_id;
+    citation.document_id = c.document_id;
+    citation.document_key = c.document_key;
+    citation.title = c.title;
+    citation.section_path = c.section_path;
+    citation.span_begin = c.span_begin;
+    citation.span_end = c.span_end;
+    citation.excerpt = c.excerpt;
+    citation.support = c.support;
+    citation.supported = c.supported;
+    result.citations.push_back(std::move(citation));
+  }
+}
+
+bool AnswerPipeline::generate_with_llm(const AnswerRequest& request, Prepared& p,
+                                       AnswerResult& result, const AnswerEvents& events,
+                                       const std::atomic<bool>* cancel) {
+  PromptInputs inputs;
+  inputs.question = request.question;
+  if (request.enable_rag) inputs.context = p.context.rendered;
+  std::string history = p.memory.session_summary;
+  std::string memories = render_memories(p.memory.memories);
+  if (!memories.empty()) history += (history.empty() ? "" : "\n\n") + memories;
+  inputs.history = history;
+  inputs.turns = p.memory.history;
+  inputs.today = format_iso_date(p.today);
+  inputs.collection = config_.collection_name;
+
+  CompletionRequest completion;
+  completion.messages = deps_.prompts.render(inputs);
+  completion.max_tokens = request.max_tokens;
+  completion.temperature = request.temperature;
+  completion.stream = static_cast<bool>(events.on_delta);
+  completion.traceparent = request.traceparent;
+
+  auto start = Clock::now();
+  bool first = true;
+  DeltaCallback on_delta = [&](std::string_view delta) {
+    if (first) {
+      result.latency.first_token_ms = ms_since(start);
+      first = false;
+    }
+    return events.on_delta ? events.on_delta(delta) : true;
+  };
+  CompletionOutcome outcome = deps_.llm->complete(completion, on_delta, cancel);
+  result.latency.generation_ms = ms_since(start);
+  if (!outcome) {
+    const LlmError& error = outcome.error();
+    result.degradations.push_back({"llm", failure_reason(error)});
+    if (error.partial_output && events.on_retract) events.on_retract(failure_reason(error));
+    return false;
+  }
+  const CompletionResult& completion_result = outcome.value();
+  result.model = completion_result.model;
+  result.provider = completion_result.provider;
+  result.usage = completion_result.usage;
+  result.strategy = AnswerStrategy::kLlm;
+
+  auto verify_start = Clock::now();
+  if (request.enable_rag) {
+    VerifiedAnswer verified = verifier_.verify(completion_result.text, p.context.passages);
+    apply_verification(verified, result);
+  } else {
+    result.answer = completion_result.text;
+  }
+  result.latency.verification_ms = ms_since(verify_start);
+  return true;
+}
+
+bool AnswerPipeline::answer_from_similar(Prepared& p, AnswerResult& result,
+                                         const AnswerEvents& events) {
+  auto past = history_.recent(deps_.collection_id, {answer_strategy_name(AnswerStrategy::kLlm)},
+                              config_.similar_answer_candidates);
+  if (!past) {
+    result.degradations.push_back({"cached", "store_unavailable"});
+    return false;
+  }
+  std::vector<std::string> terms;
+  deps_.analyzer->analyze(p.search_query, terms);
+  std::vector<std::string> past_terms;
+  const PastAnswer* best = nullptr;
+  double best_similarity = 0;
+  for (const PastAnswer& answer : *past) {
+    const std::string& question =
+        answer.rewritten_query.empty() ? answer.question : answer.rewritten_query;
+    past_terms.clear();
+    deps_.analyzer->analyze(question, past_terms);
+    double similarity = term_jaccard(terms, past_terms);
+    if (similarity > best_similarity) {
+      best_similarity = similarity;
+      best = &answer;
+    }
+  }
+  if (best == nullptr || best_similarity < config_.similar_question_threshold) {
+    result.degradations.push_back({"cached", "no_similar_answer"});
+    return false;
+  }
+  result.answer = best->answer;
+  result.citations = citations_from_json(best->citations_json);
+  result.model = best->model;
+  result.strategy = AnswerStrategy::kCached;
+  result.cached = true;
+  emit_text(events, result.answer);
+  return true;
+}
+
+void AnswerPipeline::answer_extractively(Prepared& p, AnswerResult& result,
+                                         const AnswerEvents& events) {
+  auto start = Clock::now();
+  ExtractiveAnswer extracted = extractive_.answer(p.search_query, p.context.passages);
+  result.latency.generation_ms += ms_since(start);
+  result.strategy = AnswerStrategy::kExtractive;
+  result.model = "extractive";
+  result.provider.clear();
+  result.abstained = extracted.abstained;
+  auto verify_start = Clock::now();
+  if (extracted.abstained) {
+    result.answer = extracted.text;
+    result.sentences.clear();
+    result.citations.clear();
+  } else {
+    apply_verification(verifier_.verify(extracted.text, p.context.passages), result);
+  }
+  result.latency.verification_ms += ms_since(verify_start);
+  result.usage = TokenUsage{static_cast<int64_t>(count_tokens(p.search_query)),
+                            static_cast<int64_t>(count_tokens(result.answer)), true};
+  emit_text(events, result.answer);
+}
+
+void AnswerPipeline::answer_with_template(AnswerResult& result, const AnswerEvents& events) {
+  result.strategy = AnswerStrategy::kTemplate;
+  result.model = "template";
+  result.provider.clear();
+  result.answer = config_.fallback_text;
+  result.citations.clear();
+  result.sentences.clear();
+  emit_text(events, result.answer);
+}
+
+void AnswerPipeline::persist(const AnswerRequest& request, Prepared& p, AnswerResult& result) {
+  if (!request.persist || p.session_id.empty()) return;
+  auto start = Clock::now();
+  TurnRecord record;
+  record.question = request.question;
+  record.rewritten_query = result.rewritten ? result.rewritten_query : std::string();
+  record.answer = result.answer;
+  record.citations_json = citations_to_json(result.citations).dump();
+  record.strategy = answer_strategy_name(result.strategy);
+  record.model = result.model;
+  record.prompt_tokens = result.usage.prompt_tokens;
+  record.completion_tokens = result.usage.completion_tokens;
+  record.latency_json = latency_to_json(result.latency).dump();
+  auto turn = sessions_.append_turn(p.session_id, request.owner, record);
+  if (turn) {
+    result.message_id = turn->public_id;
+  } else {
+    result.warnings.push_back("the turn could not be stored");
+  }
+  result.latency.persist_ms = ms_since(start);
+}
+
+Result<AnswerResult> AnswerPipeline::answer(const AnswerRequest& request,
+                                            const AnswerEvents& events,
+                                            const std::atomic<bool>* cancel) {
+  if (request.question.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::invalid("the question is empty");
+  }
+  if (!is_valid_utf8(request.question)) {
+    return Status::invalid("the question is not valid UTF-8");
+  }
+  AnswerResult result;
+  auto prepared = prepare(request, result);
+  if (!prepared) return prepared.status();
+  Prepared& p = *prepared;
+
+  if (request.enable_rag) retrieve(request, p, result);
+  if (events.on_sources) events.on_sources(p.context.passages);
+
+  bool answered = false;
+  bool nothing_found = request.enable_rag && p.context.passages.empty();
+  if (nothing_found && !p.retrieval_failed) {
+    // No relevant passage: say so; the LLM is not asked to answer from nothing.
+    result.answer = config_.extractive.abstain_text;
+    result.abstained = true;
+    result.strategy = deps_.llm ? AnswerStrategy::kLlm : AnswerStrategy::kExtractive;
+    result.model = deps_.llm ? "" : "extractive";
+    emit_text(events, result.answer);
+    answered = true;
+  }
+  if (!answered && deps_.llm && !(nothing_found && p.retrieval_failed)) {
+    answered = generate_with_llm(request, p, result, events, cancel);
+    if (!answered && !(cancel && cancel->load())) {
+      answered = answer_from_similar(p, result, events);
+    }
+  }
+  if (!answered && !p.context.passages.empty()) {
+    answer_extractively(p, result, events);
+    answered = true;
+  }
+  if (!answered) answer_with_template(result, events);
+
+  if (result.strategy == AnswerStrategy::kLlm && !result.abstained &&
+      result.citations.empty() && request.enable_rag) {
+    result.warnings.push_back("the answer cites no passage");
+  }
+  if (events.on_citation) {
+    for (const AnswerCitation& c : result.citations) events.on_citation(c);
+  }
+  result.latency.total_ms = ms_since(p.start);
+  persist(request, p, result);
+  result.latency.total_ms = ms_since(p.start);
+  double llm_time = result.strategy == AnswerStrategy::kLlm ? result.latency.generation_ms : 0;
+  result.latency.overhead_ms = result.latency.total_ms - llm_time;
+  return result;
+}
+
+}  // namespace ragd
