@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "common/file_io.h"
+#include "index/bm25f.h"
 #include "index/manifest.h"
 #include "index/merge_policy.h"
 #include "index/searcher.h"
@@ -370,6 +371,20 @@ LexicalIndexStats LexicalIndex::stats() const {
   }
   for (const SegmentState& st : snap->segments) s.postings += st.segment->total_postings;
   return s;
+}
+
+double LexicalIndex::term_idf(std::string_view term) const {
+  auto snap = impl_->current();
+  const uint64_t hash = lex::term_hash(term);
+  uint64_t df = 0;
+  for (const SegmentState& st : snap->segments) {
+    int64_t ord = st.segment->find_term(term, hash);
+    if (ord >= 0) {
+      uint32_t o = static_cast<uint32_t>(ord);
+      df += st.segment->terms[o].df - deleted_postings(st, o);
+    }
+  }
+  return lex::bm25_idf(static_cast<double>(snap->live_docs), static_cast<double>(df));
 }
 
 int64_t LexicalIndex::applied_seq() const { return impl_->current()->applied_seq; }

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -122,6 +123,10 @@ class LexicalIndex {
 
   // Merges all segments into one and drops deleted documents (persisted).
   Status compact();
+
+  // BM25's idf of an analysed term over the live chunks, ln(1 + (N - df + 0.5) / (df + 0.5)):
+  // collection statistics for callers that weigh terms (answer extraction, citation checks).
+  double term_idf(std::string_view term) const;
 
   LexicalIndexStats stats() const;
   int64_t applied_seq() const;

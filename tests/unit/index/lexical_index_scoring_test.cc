@@ -2,6 +2,7 @@
 // corpora with fixed seeds, through adds, deletes, updates, merges and compaction.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -204,6 +205,33 @@ TEST(ScoringTest, EqualDocumentsTieByChunkId) {
   EXPECT_EQ(got[2].chunk_id, 20);
   EXPECT_EQ(got[0].score, got[2].score);
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ragd
+
+namespace ragd {
+namespace {
+
+TEST(TermIdfTest, IsBm25IdfOverLiveChunks) {
+  auto dir = std::filesystem::temp_directory_path() / "ragd_lex_term_idf";
+  std::filesystem::remove_all(dir);
+  auto index = LexicalIndex::open(dir.string(), Bm25Params{});
+  ASSERT_TRUE(index.is_ok());
+  std::vector<IndexDocument> docs(3);
+  docs[0] = IndexDocument{.chunk_id = 1, .document_id = 1, .body_terms = {"wine", "cellar"}};
+  docs[1] = IndexDocument{.chunk_id = 2, .document_id = 2, .body_terms = {"wine"}};
+  docs[2] = IndexDocument{.chunk_id = 3, .document_id = 3, .body_terms = {"tour"}};
+  ASSERT_TRUE((*index)->apply(docs, {}, 1).is_ok());
+  auto idf = [](double n, double df) { return std::log(1 + (n - df + 0.5) / (df + 0.5)); };
+  EXPECT_NEAR((*index)->term_idf("cellar"), idf(3, 1), 1e-9);
+  EXPECT_NEAR((*index)->term_idf("wine"), idf(3, 2), 1e-9);
+  EXPECT_NEAR((*index)->term_idf("helicopter"), idf(3, 0), 1e-9);
+  ASSERT_TRUE((*index)->apply({}, {1}, 2).is_ok());  // deleted chunks no longer count
+  EXPECT_NEAR((*index)->term_idf("wine"), idf(2, 1), 1e-9);
+  EXPECT_NEAR((*index)->term_idf("cellar"), idf(2, 0), 1e-9);
+  index->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
