@@ -70,6 +70,9 @@ struct AnswerSentence {
   std::vector<int> citations;   // passage numbers kept in the answer
   std::vector<double> support;  // per citation
   double best_support = 0;
+  // Citations the generator gave this sentence, kept or removed (invalid and unsupported
+  // ones included): the denominator of citation precision.
+  size_t citations_given = 0;
 };
 
 struct AnswerLatency {

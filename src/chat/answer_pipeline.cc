@@ -205,6 +205,7 @@ void AnswerPipeline::apply_verification(const VerifiedAnswer& verified, AnswerRe
     AnswerSentence sentence;
     sentence.text = s.text;
     sentence.best_support = s.best_support;
+    sentence.citations_given = s.citations.size() + s.invalid_citations.size();
     for (const CitationCheck& c : s.citations) {
       if (!c.supported && config_.citations.policy == UnsupportedPolicy::kRemove) continue;
       sentence.citations.push_back(c.passage_number);
