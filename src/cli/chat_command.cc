@@ -1,12 +1,14 @@
 // `ragd chat`: an interactive session in the terminal. Each line is a question; answers
 // stream as they are generated and follow-ups are resolved with the conversation.
-// Commands: /new starts a new session, /exit (or end of input) quits.
+// Commands: /new starts a new session, /exit (or end of input) quits. With --json, each
+// answer is one JSON line instead (for scripts and benchmarks).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
+#include "chat/answer_json.h"
 #include "cli/answer_output.h"
 #include "cli/answer_setup.h"
 #include "cli/commands.h"
@@ -21,6 +23,7 @@ struct ChatArgs {
   std::string data;
   std::string collection;
   std::string session;
+  bool json = false;
   AnswerFlags answer;
 };
 
@@ -32,7 +35,7 @@ int run_chat(const ChatArgs& args) {
   if (!handle.is_ok()) return report_error(handle.status());
   auto pipeline = make_answer_pipeline(*handle, args.answer);
   if (!pipeline.is_ok()) return report_error(pipeline.status());
-  const bool interactive = ::isatty(STDIN_FILENO) == 1;
+  const bool interactive = ::isatty(STDIN_FILENO) == 1 && !args.json;
   const bool terminal = ::isatty(STDOUT_FILENO) == 1;
   if (!handle->dense_note.empty() && args.answer.mode != "lexical") {
     std::cerr << "ragd: note: " << handle->dense_note << "\n";
@@ -62,6 +65,19 @@ int run_chat(const ChatArgs& args) {
     request.max_tokens = args.answer.max_tokens;
     request.temperature = args.answer.temperature;
     AnswerEvents events;
+    if (args.json) {
+      auto result = (*pipeline)->answer(request, events);
+      if (!result.is_ok()) {
+        nlohmann::ordered_json error{{"error", result.status().message()}};
+        std::cout << error.dump() << "\n" << std::flush;
+        ++failures;
+        if (result.status().code() == ErrorCode::kNotFound) session.clear();
+        continue;
+      }
+      session = result->session_id;
+      std::cout << answer_to_json(request, *result).dump() << "\n" << std::flush;
+      continue;
+    }
     events.on_delta = [](std::string_view delta) {
       std::cout << delta << std::flush;
       return true;
@@ -97,6 +113,8 @@ void add_chat_command(CLI::App& app, CommandRunner& runner) {
   add_data_option(chat, args->data);
   add_collection_option(chat, args->collection);
   chat->add_option("--session", args->session, "Continue this session");
+  chat->add_flag("--json", args->json,
+                 "One JSON object per answer (as `ask --json`), nothing streamed");
   add_answer_flags(chat, args->answer);
   chat->callback([args, &runner] { runner = [args] { return run_chat(*args); }; });
 }
