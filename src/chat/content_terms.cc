@@ -20,6 +20,8 @@ constexpr std::string_view kFunctionWords[] = {
     "t",     "don't",  "doesn't", "didn't", "isn't", "aren't", "can't",  "won't",  "i'm",
     "i'd",   "i'll",   "you're", "it's",   "that's", "what's", "who's",  "where's", "how's",
     "let",   "lets",   "ever",   "else",   "other",  "name",   "called", "call",   "known",
+    "cant",  "dont",   "doesnt", "didnt",  "isnt",   "arent",  "wont",   "shes",   "hes",
+    "ive",   "im",     "youre",  "theyre", "whats",  "thats",  "aint",   "wasnt",  "werent",
     "kind",  "type",   "sort",   "thing",  "things", "someone", "something",
 };
 

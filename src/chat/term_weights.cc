@@ -28,4 +28,8 @@ TermIdf DocumentFrequencies::as_function() const {
   return [this](std::string_view term) { return idf(term); };
 }
 
+TermDocumentFrequency DocumentFrequencies::frequency_function() const {
+  return [this](std::string_view term) { return frequency(term); };
+}
+
 }  // namespace ragd

@@ -23,6 +23,8 @@ namespace ragd {
 // idf of an analysed term; must be >= 0 and safe to call from any thread that uses the
 // component it is given to.
 using TermIdf = std::function<double(std::string_view term)>;
+// In how many documents (chunks) of the collection an analysed term occurs.
+using TermDocumentFrequency = std::function<uint64_t(std::string_view term)>;
 
 class DocumentFrequencies {
  public:
@@ -34,6 +36,7 @@ class DocumentFrequencies {
   double idf(std::string_view term) const;
   // A TermIdf reading this table; the table must outlive it.
   TermIdf as_function() const;
+  TermDocumentFrequency frequency_function() const;
 
  private:
   uint64_t documents_ = 0;

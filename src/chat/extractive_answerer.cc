@@ -1,0 +1,240 @@
+#include "chat/extractive_answerer.h"
+
+#include <algorithm>
+
+#include "chat/citation_parser.h"
+#include "chat/claim_support.h"
+#include "chat/passage_evidence.h"
+
+namespace ragd {
+namespace {
+
+struct Candidate {
+  size_t passage = 0;  // index into the considered passages (= rank)
+  size_t sentence = 0;
+  double coverage = 0;
+  double score = 0;
+  bool typed = false;  // offers the kind of answer the question asks for
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool ends_sentence(std::string_view s) {
+  while (!s.empty() && (s.back() == '"' || s.back() == '\'' || s.back() == ')')) s.remove_suffix(1);
+  return !s.empty() && (s.back() == '.' || s.back() == '!' || s.back() == '?' || s.back() == ':' ||
+                        s.back() == ';');
+}
+
+// Headings, table header rows and questions (FAQ headings): they label evidence but say
+// nothing on their own.
+bool is_label(std::string_view s, size_t term_count) {
+  if (!s.empty() && s.back() == '?') return true;
+  if (ends_sentence(s)) return false;
+  const bool table_row = s.find('|') != std::string_view::npos;
+  const bool digits =
+      std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (table_row) return !digits;
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool word_char = !is_space(c);
+    if (word_char && !in_word) ++words;
+    in_word = word_char;
+  }
+  return words <= 8 || term_count < 2;
+}
+
+// The sentence as it will be quoted: no citation markers of its own (a quoted "[2]" would be
+// read as a citation), no list bullet or heading hashes, whitespace collapsed.
+std::string clean_quote(std::string_view s) {
+  std::string stripped = strip_citation_markers(s);
+  std::string_view v = stripped;
+  while (!v.empty() && (v.front() == '-' || v.front() == '*' || v.front() == '#' ||
+                        v.front() == '>' || is_space(v.front()))) {
+    v.remove_prefix(1);
+  }
+  if (v.starts_with("\u2022")) v.remove_prefix(3);  // •
+  std::string out;
+  bool space = false;
+  for (char c : v) {
+    if (is_space(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// "text." -> "text [n]."; text without a final stop gets " [n]." appended.
+std::string cite(std::string quote, int number) {
+  const std::string marker = " [" + std::to_string(number) + "]";
+  if (!quote.empty() && (quote.back() == '.' || quote.back() == '!' || quote.back() == '?')) {
+    const char stop = quote.back();
+    quote.pop_back();
+    while (!quote.empty() && is_space(quote.back())) quote.pop_back();
+    return quote + marker + stop;
+  }
+  return quote + marker + ".";
+}
+
+double overlap(const EvidenceSentence& a, const EvidenceSentence& b) {
+  const auto& small = a.terms.size() <= b.terms.size() ? a.terms : b.terms;
+  const auto& large = a.terms.size() <= b.terms.size() ? b.terms : a.terms;
+  if (small.empty()) return 1.0;
+  size_t shared = 0;
+  for (const std::string& t : small) shared += large.count(t);
+  return static_cast<double>(shared) / static_cast<double>(small.size());
+}
+
+}  // namespace
+
+ExtractiveAnswerer::ExtractiveAnswerer(const Analyzer& analyzer, ExtractiveAnswererConfig config,
+                                       TermIdf idf, TermDocumentFrequency document_frequency)
+    : extractor_(analyzer),
+      config_(std::move(config)),
+      idf_(std::move(idf)),
+      document_frequency_(std::move(document_frequency)) {}
+
+ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
+                                            const std::vector<Passage>& passages) const {
+  return answer(question, {}, passages);
+}
+
+ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
+                                            const std::vector<std::string>& query_terms,
+                                            const std::vector<Passage>& passages) const {
+  ExtractiveAnswer out;
+  out.answer_type = detect_answer_type(question);
+  const std::vector<WeightedTerm> terms =
+      weigh_terms(query_terms.empty() ? extractor_.distinct_terms(question)
+                                      : extractor_.filter(query_terms),
+                  idf_);
+  double total = 0;
+  for (const WeightedTerm& t : terms) total += t.weight;
+
+  const size_t considered = std::min(passages.size(), config_.max_passages);
+  std::vector<PassageEvidence> evidence;
+  evidence.reserve(considered);
+  for (size_t p = 0; p < considered; ++p) {
+    evidence.push_back(PassageEvidence::build(passages[p], extractor_));
+  }
+
+  std::vector<Candidate> candidates;
+  if (total > 0) {
+    const std::unordered_set<std::string> question_words = surface_words(question);
+    for (size_t p = 0; p < considered; ++p) {
+      const PassageEvidence& e = evidence[p];
+      double found = 0;
+      for (const WeightedTerm& t : terms) {
+        if (e.all_terms.count(t.term) || e.title_terms.count(t.term)) found += t.weight;
+      }
+      out.passage_coverage = std::max(out.passage_coverage, found / total);
+      for (size_t s = 0; s < e.sentences.size(); ++s) {
+        const EvidenceSentence& sentence = e.sentences[s];
+        const std::string_view text = e.text(sentence);
+        if (is_label(text, sentence.term_count)) continue;
+        double covered = 0;
+        bool exact_missing = false;
+        for (const WeightedTerm& t : terms) {
+          if (t.exact && !sentence.terms.count(t.term) && !e.all_terms.count(t.term) &&
+              !e.title_terms.count(t.term)) {
+            exact_missing = true;
+          }
+          if (sentence.terms.count(t.term)) {
+            covered += t.weight;
+          } else if (e.title_terms.count(t.term) || e.all_terms.count(t.term)) {
+            covered += config_.context_credit * t.weight;
+          }
+        }
+        Candidate c;
+        c.passage = p;
+        c.sentence = s;
+        c.coverage = covered / total;
+        if (exact_missing) c.coverage = std::min(c.coverage, config_.missing_exact_cap);
+        c.score = c.coverage - config_.rank_decay * static_cast<double>(p);
+        c.typed = has_answer_candidate(out.answer_type, text, question_words);
+        if (c.typed) c.score += config_.answer_type_bonus;
+        candidates.push_back(c);
+      }
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  if (!candidates.empty()) {
+    out.coverage = std::max_element(candidates.begin(), candidates.end(),
+                                    [](const Candidate& a, const Candidate& b) {
+                                      return a.coverage < b.coverage;
+                                    })
+                       ->coverage;
+  }
+  if (config_.require_answer_type && out.answer_type != AnswerType::kUnknown &&
+      out.answer_type != AnswerType::kPlace) {
+    std::stable_partition(candidates.begin(), candidates.end(),
+                          [](const Candidate& c) { return c.typed; });
+  }
+  const bool type_missing = config_.require_answer_type && !candidates.empty() &&
+                            out.answer_type != AnswerType::kUnknown &&
+                            out.answer_type != AnswerType::kPlace && !candidates.front().typed;
+  if (config_.abstain_on_unknown_term && document_frequency_) {
+    for (const WeightedTerm& t : terms) {
+      if (document_frequency_(t.term) == 0) {
+        out.unknown_term = t.term;
+        break;
+      }
+    }
+  }
+  if (candidates.empty() || type_missing || !out.unknown_term.empty() || out.coverage < config_.min_coverage ||
+      candidates.front().coverage < config_.min_coverage) {
+    out.abstained = true;
+    out.text = config_.abstain_text;
+    return out;
+  }
+
+  std::vector<Candidate> chosen;
+  size_t bytes = 0;
+  const double bar = candidates.front().score * config_.companion_ratio;
+  for (const Candidate& c : candidates) {
+    if (chosen.size() >= config_.max_sentences) break;
+    if (!chosen.empty() && (c.score < bar || c.coverage < config_.companion_min_coverage)) {
+      continue;
+    }
+    const EvidenceSentence& sentence = evidence[c.passage].sentences[c.sentence];
+    const size_t size = sentence.end - sentence.begin;
+    if (!chosen.empty() && bytes + size > config_.max_answer_bytes) continue;
+    const bool duplicate = std::any_of(chosen.begin(), chosen.end(), [&](const Candidate& d) {
+      return overlap(sentence, evidence[d.passage].sentences[d.sentence]) >=
+             config_.duplicate_overlap;
+    });
+    if (duplicate) continue;
+    chosen.push_back(c);
+    bytes += size;
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) {
+    return a.passage != b.passage ? a.passage < b.passage : a.sentence < b.sentence;
+  });
+
+  for (const Candidate& c : chosen) {
+    const PassageEvidence& e = evidence[c.passage];
+    const EvidenceSentence& sentence = e.sentences[c.sentence];
+    std::string quote = clean_quote(e.text(sentence));
+    if (quote.empty()) continue;
+    const int number = passages[c.passage].number;
+    if (!out.text.empty()) {
+      // A lower-case start would not begin a new sentence for the citation parser.
+      const auto first = static_cast<unsigned char>(quote[0]);
+      out.text += (first >= 'a' && first <= 'z') ? "\n" : " ";
+    }
+    out.text += cite(std::move(quote), number);
+    out.sentences.push_back({number, sentence.begin, sentence.end, c.coverage, c.score});
+  }
+  if (out.sentences.empty()) {
+    out.abstained = true;
+    out.text = config_.abstain_text;
+  }
+  return out;
+}
+
+}  // namespace ragd

@@ -1,0 +1,118 @@
+// ExtractiveAnswerer: quotes the best-covering sentences with citations, prefers sentences
+// offering the asked-for kind of answer, drops duplicates and labels, abstains when the
+// passages do not cover the question, and survives hostile input.
+#include "chat/extractive_answerer.h"
+
+#include <gtest/gtest.h>
+
+#include "chat/citation_verifier.h"
+
+namespace ragd {
+namespace {
+
+Passage passage(int number, std::string title, std::string text) {
+  Passage p;
+  p.number = number;
+  p.chunk_id = number;
+  p.title = std::move(title);
+  p.end = static_cast<int64_t>(text.size());
+  p.text = std::move(text);
+  return p;
+}
+
+class ExtractiveAnswererTest : public ::testing::Test {
+ protected:
+  Analyzer analyzer_;
+  std::vector<Passage> passages_ = {
+      passage(1, "Wine Club",
+              "Wine Club\n\nThe Alder Creek Wine Club was founded in 1996 and has about 2,400 "
+              "members. Members receive four shipments a year."),
+      passage(2, "Visit Policies",
+              "Dogs are allowed on the Terrace when kept on a leash. Dogs are not allowed "
+              "inside the tasting room."),
+      passage(3, "Wine Club FAQ",
+              "How many friends can I bring? The Alder Creek Wine Club was founded in 1996 and "
+              "has about 2,400 members."),
+  };
+};
+
+TEST_F(ExtractiveAnswererTest, QuotesTheAnsweringSentenceWithItsCitation) {
+  ExtractiveAnswerer answerer(analyzer_);
+  ExtractiveAnswer answer = answerer.answer("When was the wine club founded?", passages_);
+  ASSERT_FALSE(answer.abstained);
+  EXPECT_EQ(answer.answer_type, AnswerType::kDate);
+  EXPECT_NE(answer.text.find("founded in 1996 and has about 2,400 members [1]."),
+            std::string::npos)
+      << answer.text;
+  // Passage 3 repeats the sentence: quoted once only.
+  EXPECT_EQ(answer.text.find("[3]"), std::string::npos) << answer.text;
+  EXPECT_EQ(answer.text.find("How many friends"), std::string::npos) << answer.text;
+  EXPECT_EQ(answer.text.find("Wine Club ["), std::string::npos) << "headings are not quoted";
+  ASSERT_FALSE(answer.sentences.empty());
+  EXPECT_EQ(answer.sentences.front().passage_number, 1);
+  // Every citation of an extractive answer verifies.
+  CitationVerifier verifier(analyzer_);
+  VerifiedAnswer verified = verifier.verify(answer.text, passages_);
+  EXPECT_EQ(verified.unsupported, 0u);
+  EXPECT_EQ(verified.invalid_removed, 0u);
+  EXPECT_EQ(verified.text, answer.text);
+}
+
+TEST_F(ExtractiveAnswererTest, AbstainsWhenThePassagesDoNotCoverTheQuestion) {
+  ExtractiveAnswerer answerer(analyzer_);
+  ExtractiveAnswer answer =
+      answerer.answer("Do you offer helicopter tours over the vineyard?", passages_);
+  EXPECT_TRUE(answer.abstained);
+  EXPECT_EQ(answer.text, "The knowledge base does not say.");
+  EXPECT_TRUE(answer.sentences.empty());
+  EXPECT_TRUE(answerer.answer("When was the club founded?", {}).abstained);
+  EXPECT_TRUE(answerer.answer("", passages_).abstained);
+  EXPECT_TRUE(answerer.answer("what is the", passages_).abstained);
+}
+
+TEST_F(ExtractiveAnswererTest, UnknownTermsAndMissingNumbersAbstain) {
+  DocumentFrequencies df;
+  ContentTermExtractor extractor(analyzer_);
+  for (const Passage& p : passages_) df.add_document(extractor.distinct_terms(p.text));
+  ExtractiveAnswerer answerer(analyzer_, {}, df.as_function(), df.frequency_function());
+  ExtractiveAnswer unknown = answerer.answer("Are dogs allowed in the helipad?", passages_);
+  EXPECT_TRUE(unknown.abstained);
+  EXPECT_EQ(unknown.unknown_term, "helipad");
+  EXPECT_TRUE(answerer.answer("How many members did the wine club have in 2011?", passages_)
+                  .abstained);
+  EXPECT_FALSE(answerer.answer("Are dogs allowed inside the tasting room?", passages_).abstained);
+}
+
+TEST_F(ExtractiveAnswererTest, AnswerTypeCuesAndDetection) {
+  EXPECT_EQ(detect_answer_type("who wrote the song"), AnswerType::kPerson);
+  EXPECT_EQ(detect_answer_type("How many members are there"), AnswerType::kNumber);
+  EXPECT_EQ(detect_answer_type("what year did it open"), AnswerType::kDate);
+  EXPECT_EQ(detect_answer_type("where is the winery"), AnswerType::kPlace);
+  EXPECT_EQ(detect_answer_type("the south west wind blows across nigeria"),
+            AnswerType::kUnknown);
+  const auto words = surface_words("when was it founded");
+  EXPECT_TRUE(has_answer_candidate(AnswerType::kDate, "It was founded in 1996.", words));
+  EXPECT_FALSE(has_answer_candidate(AnswerType::kDate, "It was founded long ago.", words));
+  EXPECT_TRUE(has_answer_candidate(AnswerType::kPerson, "It was written by Cathy Dennis.",
+                                   surface_words("who wrote it")));
+}
+
+TEST_F(ExtractiveAnswererTest, HostileInputNeverCrashes) {
+  ExtractiveAnswerer answerer(analyzer_);
+  std::vector<Passage> odd = passages_;
+  odd.push_back(passage(4, "\xff", "\xff\xfe [1] [999999999999] dogs \xc3 leash. ["));
+  odd.push_back(passage(0, "", ""));
+  odd.push_back(passage(-3, "x", std::string(5000, '.')));
+  for (const std::string& q : {std::string("dogs leash \xff?"), std::string(2000, '?'),
+                               std::string("[1] dogs [2]"), std::string("\0dogs", 5)}) {
+    ExtractiveAnswer answer = answerer.answer(q, odd);
+    EXPECT_FALSE(answer.text.empty());
+    for (const ExtractedSentence& s : answer.sentences) EXPECT_LE(s.begin, s.end);
+  }
+  // Source sentences carrying their own bracketed numbers never leak them as citations.
+  ExtractiveAnswer answer = answerer.answer("dogs leash", {passage(1, "", "Dogs need a leash [7].")});
+  EXPECT_EQ(answer.text, "Dogs need a leash [1].");
+}
+
+}  // namespace
+}  // namespace ragd
