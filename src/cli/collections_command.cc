@@ -25,6 +25,10 @@ struct CollectionsArgs {
   bool no_stem = false;
   bool keep_stopwords = false;
   bool keep_accents = false;
+  bool no_embeddings = false;
+  std::string model_dir;
+  std::string embedding_url;
+  std::string embedding_model;
 };
 
 Result<std::unique_ptr<Store>> open_existing_store(const DataDir& data) {
@@ -64,6 +68,15 @@ int run_create(CollectionsArgs args) {
   args.settings.analyzer.stem = !args.no_stem;
   args.settings.analyzer.remove_stopwords = !args.keep_stopwords;
   args.settings.analyzer.fold_accents = !args.keep_accents;
+  if (args.no_embeddings) {
+    args.settings.embedding.provider = "none";
+  } else if (!args.embedding_url.empty()) {
+    args.settings.embedding.provider = "http";
+    args.settings.embedding.url = args.embedding_url;
+    args.settings.embedding.model = args.embedding_model;
+  } else if (!args.model_dir.empty()) {
+    args.settings.embedding.model_dir = std::filesystem::absolute(args.model_dir).string();
+  }
   if (Status valid = args.settings.validate(); !valid.is_ok()) return report_error(valid);
   DataDir data(resolve_data_dir(args.data));
   if (Status s = data.ensure_exists(); !s.is_ok()) return report_error(s);
@@ -94,7 +107,7 @@ int run_delete(const CollectionsArgs& args) {
   if (!collection.is_ok()) return report_error(collection.status());
   if (Status s = (*store)->delete_collection(collection->id); !s.is_ok()) return report_error(s);
   std::error_code ec;
-  std::filesystem::remove_all(data.lexical_index_path(collection->id), ec);
+  std::filesystem::remove_all(data.collection_index_path(collection->id), ec);
   std::printf("deleted collection '%s' (%lld documents)\n", args.name.c_str(),
               static_cast<long long>(collection->document_count));
   return kExitOk;
@@ -110,8 +123,9 @@ void add_collections_command(CLI::App& app, CommandRunner& runner) {
   cmd->add_flag("--json", args->json, "Print as JSON");
 
   CLI::App* create = cmd->add_subcommand(
-      "create", "Create a collection with its own analyzer, BM25 and chunking settings "
-                "(fixed at creation). Ingesting into an unknown collection creates it with defaults.");
+      "create", "Create a collection with its own analyzer, BM25, chunking and embedding "
+                "settings (fixed at creation; `ragd reindex` switches the embedding model). "
+                "Ingesting into an unknown collection creates it with defaults.");
   add_data_option(create, args->data);
   add_collection_option(create, args->name);
   create->add_option("--description", args->description, "What the collection holds");
@@ -134,6 +148,19 @@ void add_collections_command(CLI::App& app, CommandRunner& runner) {
       ->default_val(384);
   create->add_option("--chunk-overlap", args->settings.chunker.overlap_tokens, "Chunk overlap")
       ->default_val(48);
+  auto* no_embeddings = create->add_flag(
+      "--no-embeddings", args->no_embeddings,
+      "Lexical-only: no embedding model (default: the native encoder with the default model)");
+  auto* model_dir = create->add_option("--model-dir", args->model_dir,
+                                       "Native encoder: the model folder (default: found by ragd)");
+  auto* url = create->add_option("--embedding-url", args->embedding_url,
+                                 "Embed with an OpenAI-compatible /v1/embeddings server");
+  auto* model = create->add_option("--embedding-model", args->embedding_model,
+                                   "The server's model name");
+  no_embeddings->excludes(model_dir)->excludes(url);
+  model_dir->excludes(url);
+  url->needs(model);
+  model->needs(url);
   create->callback([&runner, args] { runner = [args] { return run_create(*args); }; });
 
   CLI::App* remove = cmd->add_subcommand("delete", "Delete a collection, its documents and index.");

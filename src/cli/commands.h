@@ -19,5 +19,6 @@ void add_rm_command(CLI::App& app, CommandRunner& runner);
 void add_collections_command(CLI::App& app, CommandRunner& runner);
 void add_eval_command(CLI::App& app, CommandRunner& runner);
 void add_embed_command(CLI::App& app, CommandRunner& runner);
+void add_reindex_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace ragd::cli

@@ -8,6 +8,8 @@
 #include "eval/beir_dataset.h"
 #include "eval/beir_eval.h"
 #include "eval/metrics.h"
+#include "retrieve/fusion.h"
+#include "retrieve/query_router.h"
 
 namespace ragd::cli {
 namespace {
@@ -19,6 +21,11 @@ struct BeirArgs {
   std::string run_path;
   size_t threads = 0;
   bool json = false;
+  std::string mode = "lexical";
+  size_t candidates = 100;
+  std::string fusion = "rrf";
+  double lexical_weight = 1.0;
+  double dense_weight = 1.0;
 };
 
 struct MetricsArgs {
@@ -34,6 +41,14 @@ int run_beir(const BeirArgs& args) {
   options.split = args.split;
   options.run_path = args.run_path;
   options.threads = args.threads;
+  auto mode = parse_search_mode(args.mode);
+  if (!mode.is_ok()) return report_error(mode.status());
+  options.mode = *mode;
+  options.candidates = args.candidates;
+  auto fusion = parse_fusion_method(args.fusion);
+  if (!fusion.is_ok()) return report_error(fusion.status());
+  options.fusion.method = *fusion;
+  options.fusion.weights = {args.lexical_weight, args.dense_weight};
   auto report = run_beir_eval(data, args.dataset_dir, options);
   if (!report.is_ok()) return report_error(report.status());
   if (args.json) {
@@ -44,12 +59,19 @@ int run_beir(const BeirArgs& args) {
   std::printf("dataset      %s (%zu queries, %llu documents, %llu chunks)\n", r.dataset.c_str(),
               r.queries, static_cast<unsigned long long>(r.documents),
               static_cast<unsigned long long>(r.chunks));
+  std::printf("mode         %s%s%s%s%s\n", r.mode.c_str(), r.fusion.empty() ? "" : ", fusion ",
+              r.fusion.c_str(), r.model.empty() ? "" : ", model ", r.model.c_str());
   std::printf("nDCG@10      %.4f\nRecall@100   %.4f\nMRR@10       %.4f\nMAP@100      %.4f\n",
               r.metrics.ndcg_at_10, r.metrics.recall_at_100, r.metrics.mrr_at_10,
               r.metrics.map_at_100);
   std::printf("latency      p50 %.3f ms, p99 %.3f ms\nthroughput   %.0f queries/s (one thread)\n",
               r.latency_p50_ms, r.latency_p99_ms, r.qps);
   std::printf("indexing     %.2f s%s\n", r.index_seconds, r.index_reused ? " (index reused)" : "");
+  if (r.passages_embedded > 0) {
+    std::printf("embedding    %.2f s, %llu passages (%.0f passages/s)\n", r.embed_seconds,
+                static_cast<unsigned long long>(r.passages_embedded),
+                r.embed_seconds > 0 ? static_cast<double>(r.passages_embedded) / r.embed_seconds : 0);
+  }
   return kExitOk;
 }
 
@@ -89,10 +111,29 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
   beir_cmd->add_option("--threads", beir->threads,
                        "Indexing threads (default: all cores); queries always run on one")
       ->check(CLI::Range(0, 256));
+  beir_cmd->add_option("--mode", beir->mode,
+                       "lexical, dense, hybrid or auto (as `ragd search --mode`)")
+      ->default_val("lexical")
+      ->check(CLI::IsMember({"lexical", "dense", "hybrid", "auto"}));
+  beir_cmd->add_option("--candidates", beir->candidates,
+                       "Hybrid: chunks taken from each retriever before fusion")
+      ->default_val(100)
+      ->check(CLI::Range(1, 10000));
+  beir_cmd->add_option("--fusion", beir->fusion, "Hybrid: rrf or weighted")
+      ->default_val("rrf")
+      ->check(CLI::IsMember({"rrf", "weighted"}));
+  beir_cmd->add_option("--lexical-weight", beir->lexical_weight, "Hybrid: lexical list weight")
+      ->default_val(1.0)
+      ->check(CLI::Range(0.0, 100.0));
+  beir_cmd->add_option("--dense-weight", beir->dense_weight, "Hybrid: dense list weight")
+      ->default_val(1.0)
+      ->check(CLI::Range(0.0, 100.0));
   beir_cmd->add_flag("--json", beir->json,
-                     "One JSON object: dataset, queries, ndcg@10, recall@100, mrr@10, map@100, "
-                     "latency_ms {p50, p99}, qps, index_seconds");
+                     "One JSON object: dataset, mode, model, fusion, queries, ndcg@10, "
+                     "recall@100, mrr@10, map@100, latency_ms {p50, p99}, qps, index_seconds, "
+                     "embed_seconds");
   beir_cmd->callback([&runner, beir] { runner = [beir] { return run_beir(*beir); }; });
+
 
   auto metrics = std::make_shared<MetricsArgs>();
   CLI::App* metrics_cmd = eval->add_subcommand(

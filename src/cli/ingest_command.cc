@@ -30,7 +30,8 @@ struct IngestArgs {
   bool json = false;
 };
 
-void print_summary(const IngestSummary& s, bool json) {
+// `model` is empty and `vectors` 0 when the collection is lexical-only.
+void print_summary(const IngestSummary& s, bool json, const std::string& model, uint64_t vectors) {
   if (json) {
     nlohmann::ordered_json out{{"files", s.files},
                                {"files_unchanged", s.files_skipped_unchanged},
@@ -41,7 +42,12 @@ void print_summary(const IngestSummary& s, bool json) {
                                {"removed", s.removed},
                                {"failed", s.failed},
                                {"chunks", s.chunks_written},
-                               {"seconds", s.seconds}};
+                               {"seconds", s.seconds},
+                               {"embedding", {{"model", model},
+                                              {"passages_embedded", s.passages_embedded},
+                                              {"passages_cached", s.passages_cached},
+                                              {"vectors", vectors},
+                                              {"seconds", s.embed_seconds}}}};
     std::cout << out.dump() << "\n";
     return;
   }
@@ -60,6 +66,11 @@ void print_summary(const IngestSummary& s, bool json) {
     std::printf("; %llu files of unsupported types ignored",
                 static_cast<unsigned long long>(s.files_skipped_unsupported));
   }
+  if (!model.empty()) {
+    std::printf("; %llu passages embedded (%llu from the cache) with %s in %.2fs",
+                static_cast<unsigned long long>(s.passages_embedded),
+                static_cast<unsigned long long>(s.passages_cached), model.c_str(), s.embed_seconds);
+  }
   std::printf("\n");
 }
 
@@ -74,14 +85,20 @@ int run_ingest(const IngestArgs& args) {
   if (Status valid = options.chunker.validate(); !valid.is_ok()) return report_error(valid);
 
   DataDir data(resolve_data_dir(args.data));
-  auto handle = open_collection(data, args.collection, OpenMode::kWriteOrCreate);
+  OpenCollectionOptions open_options;
+  open_options.catch_up_vectors = false;  // the job embeds what is missing, with progress
+  open_options.encoder_threads = args.threads;
+  auto handle = open_collection(data, args.collection, OpenMode::kWriteOrCreate, open_options);
   if (!handle.is_ok()) return report_error(handle.status());
+  if (!handle->dense_note.empty()) std::cerr << "ragd: note: " << handle->dense_note << "\n";
   if (!args.chunking_given) options.chunker = handle->settings.chunker;
   IngestProgressPrinter printer(::isatty(STDERR_FILENO) == 1, args.verbose);
   IngestJob job(*handle->store, *handle->index, *handle->analyzer, options);
+  if (handle->dense()) job.set_vectors(handle->vectors.get(), handle->embedder.get());
   auto summary = job.run(args.paths, &printer);
   if (!summary.is_ok()) return report_error(summary.status());
-  print_summary(*summary, args.json);
+  print_summary(*summary, args.json, handle->dense() ? handle->provider->model_id() : "",
+                handle->dense() ? handle->vectors->stats().live_vectors : 0);
   return summary->failed ? kExitPartialFailure : kExitOk;
 }
 
@@ -92,7 +109,8 @@ void add_ingest_command(CLI::App& app, CommandRunner& runner) {
   CLI::App* cmd = app.add_subcommand(
       "ingest",
       "Load documents into a collection: Markdown, text, HTML, PDF, BEIR JSONL(.gz), folders "
-      "recursively. Unchanged documents are skipped; changed ones replaced atomically.");
+      "recursively. Unchanged documents are skipped; changed ones replaced atomically. When the "
+      "collection has an embedding model, new chunks are embedded for dense search.");
   add_data_option(cmd, args->data);
   add_collection_option(cmd, args->collection);
   cmd->add_option("paths", args->paths, "Files and folders to ingest")->required();
@@ -108,7 +126,7 @@ void add_ingest_command(CLI::App& app, CommandRunner& runner) {
                   "Refuse single-document files larger than this (MiB)")
       ->default_val(256)
       ->check(CLI::Range(1, 1 << 20));
-  cmd->add_option("--threads", args->threads, "Parser threads (default: all cores)")
+  cmd->add_option("--threads", args->threads, "Parser and encoder threads (default: all cores)")
       ->check(CLI::Range(0, 256));
   cmd->add_flag("--no-prune", args->no_prune,
                 "Keep documents whose files disappeared from an ingested folder");

@@ -43,6 +43,10 @@ void IngestProgressPrinter::on_event(const IngestEvent& event) {
 }
 
 void IngestProgressPrinter::on_progress(const IngestProgress& p) {
+  if (p.embedding) {
+    show_embedding(p);
+    return;
+  }
   double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.documents_done) / p.elapsed_seconds : 0;
   double fraction = p.bytes_total ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0;
   double eta = fraction > 0 ? p.elapsed_seconds * (1 - fraction) / fraction : -1;
@@ -67,6 +71,24 @@ void IngestProgressPrinter::on_progress(const IngestProgress& p) {
                static_cast<unsigned long long>(p.files_done),
                static_cast<unsigned long long>(p.files_total),
                static_cast<unsigned long long>(p.documents_done), rate, fraction * 100);
+}
+
+void IngestProgressPrinter::show_embedding(const IngestProgress& p) {
+  if (terminal_) {
+    clear_line();
+    std::fprintf(stderr, "embedding  %3.0f%%  %llu passages embedded, %llu from the cache",
+                 p.embedding_fraction * 100, static_cast<unsigned long long>(p.passages_embedded),
+                 static_cast<unsigned long long>(p.passages_cached));
+    std::fflush(stderr);
+    line_drawn_ = true;
+    return;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_log_ < std::chrono::seconds(5)) return;
+  last_log_ = now;
+  std::fprintf(stderr, "embedding: %.0f%%, %llu passages embedded, %llu from the cache\n",
+               p.embedding_fraction * 100, static_cast<unsigned long long>(p.passages_embedded),
+               static_cast<unsigned long long>(p.passages_cached));
 }
 
 }  // namespace ragd::cli

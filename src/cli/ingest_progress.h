@@ -1,6 +1,6 @@
-// Shows an ingest's progress: a one-line progress bar (documents/s, ETA) redrawn in place
-// when stderr is a terminal; otherwise plain log lines, one per failure and one every few
-// seconds. Failures are always printed; per-document lines with --verbose.
+// Shows an ingest's progress: a one-line progress bar (documents/s, ETA), then the embedding
+// phase's (passages embedded), redrawn in place when stderr is a terminal; otherwise plain
+// log lines, one per failure and one every few seconds. Failures are always printed; per-document lines with --verbose.
 #pragma once
 
 #include <chrono>
@@ -19,6 +19,7 @@ class IngestProgressPrinter : public IngestObserver {
 
  private:
   void clear_line();
+  void show_embedding(const IngestProgress& progress);
   bool terminal_;
   bool verbose_;
   bool line_drawn_ = false;

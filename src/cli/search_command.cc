@@ -28,6 +28,11 @@ struct SearchArgs {
   std::string date_to;
   size_t k = 10;
   bool json = false;
+  std::string mode = "auto";
+  size_t candidates = 100;
+  std::string fusion = "rrf";
+  double lexical_weight = 1.0;
+  double dense_weight = 1.0;
 };
 
 Result<std::optional<int32_t>> parse_date_flag(const std::string& flag, const std::string& value) {
@@ -57,17 +62,36 @@ void print_json(const std::string& query, const SearchResponse& response) {
                        {"span", {{"begin", hit.begin}, {"end", hit.end}}},
                        {"snippet", hit.snippet.text},
                        {"highlights", highlights},
-                       {"text", hit.text}});
+                       {"text", hit.text},
+                       {"lexical_rank", hit.lexical_rank},
+                       {"dense_rank", hit.dense_rank}});
   }
   nlohmann::ordered_json out{{"query", query},
+                             {"mode", response.mode},
                              {"strategy", response.strategy},
+                             {"route", response.route_reason},
+                             {"fusion", response.fusion},
+                             {"candidates", {{"lexical", response.lexical_candidates},
+                                             {"dense", response.dense_candidates}}},
+                             {"notes", response.notes},
                              {"query_terms", response.query_terms},
                              {"latency_ms", response.latency_ms},
                              {"results", results}};
   std::cout << out.dump() << "\n";
 }
 
+std::string describe_strategy(const SearchResponse& r) {
+  std::string line = "strategy: " + r.strategy;
+  if (r.strategy == "hybrid") {
+    line += " (" + r.fusion + " of " + std::to_string(r.lexical_candidates) + " lexical + " +
+            std::to_string(r.dense_candidates) + " dense candidates)";
+  }
+  if (!r.route_reason.empty()) line += "; auto: " + r.route_reason;
+  return line;
+}
+
 void print_text(const SearchResponse& response, bool terminal) {
+  std::printf("%s\n\n", describe_strategy(response).c_str());
   if (response.hits.empty()) {
     std::printf("no results\n");
     return;
@@ -104,9 +128,19 @@ int run_search(const SearchArgs& args) {
   if (!to.is_ok()) return report_error(to.status());
   request.filter.date_from = *from;
   request.filter.date_to = *to;
+  auto mode = parse_search_mode(args.mode);
+  if (!mode.is_ok()) return report_error(mode.status());
+  request.mode = *mode;
+  request.candidates = args.candidates;
+  auto fusion = parse_fusion_method(args.fusion);
+  if (!fusion.is_ok()) return report_error(fusion.status());
+  request.fusion.method = *fusion;
+  request.fusion.weights = {args.lexical_weight, args.dense_weight};
 
   DataDir data(resolve_data_dir(args.data));
-  auto handle = open_collection(data, args.collection, OpenMode::kRead);
+  OpenCollectionOptions open_options;
+  open_options.vectors = request.mode != SearchMode::kLexical;  // no model to load otherwise
+  auto handle = open_collection(data, args.collection, OpenMode::kRead, open_options);
   if (!handle.is_ok()) return report_error(handle.status());
   SearchResponse response;
   bool no_document_matches = false;
@@ -119,13 +153,19 @@ int run_search(const SearchArgs& args) {
     }
     no_document_matches = !args.documents.empty() && request.filter.document_ids.empty();
     if (no_document_matches) return Status::ok();
-    Searcher searcher(*handle->store, *handle->index, *handle->analyzer);
+    DenseRetriever dense{handle->vectors.get(), handle->provider.get(), handle->dense_note};
+    Searcher searcher(*handle->store, *handle->index, *handle->analyzer, std::move(dense));
     auto result = searcher.search(request);
     if (!result.is_ok()) return result.status();
     response = std::move(result).value();
     return Status::ok();
   });
   if (!status.is_ok()) return report_error(status);
+  // Said once: why dense retrieval is off or incomplete, unless the search did not need it.
+  if (!handle->dense_note.empty() && response.strategy != "lexical") {
+    std::cerr << "ragd: note: " << handle->dense_note << "\n";
+  }
+  for (const std::string& note : response.notes) std::cerr << "ragd: note: " << note << "\n";
   if (no_document_matches) {
     std::cerr << "ragd: note: no document of collection '" << args.collection
               << "' matches --document\n";
@@ -143,8 +183,8 @@ int run_search(const SearchArgs& args) {
 void add_search_command(CLI::App& app, CommandRunner& runner) {
   auto args = std::make_shared<SearchArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "search", "Search a collection (BM25F): ranked chunks with score, title, section and a "
-                "snippet with the query terms marked.");
+      "search", "Search a collection (lexical BM25F, dense embeddings or both fused): ranked "
+                "chunks with score, title, section and a snippet with the query terms marked.");
   add_data_option(cmd, args->data);
   add_collection_option(cmd, args->collection);
   cmd->add_option("query", args->query_words, "The query (words may be given unquoted)")
@@ -157,6 +197,25 @@ void add_search_command(CLI::App& app, CommandRunner& runner) {
   cmd->add_option("--from", args->date_from, "Only documents dated on or after YYYY-MM-DD");
   cmd->add_option("--to", args->date_to, "Only documents dated on or before YYYY-MM-DD");
   cmd->add_flag("--json", args->json, "Print results as one JSON object");
+  cmd->add_option("--mode", args->mode,
+                  "lexical (BM25F), dense (embeddings), hybrid (both, fused) or auto (short "
+                  "keyword queries lexical, questions hybrid)")
+      ->default_val("auto")
+      ->check(CLI::IsMember({"lexical", "dense", "hybrid", "auto"}));
+  cmd->add_option("--candidates", args->candidates,
+                  "Hybrid: candidates taken from each retriever before fusion")
+      ->default_val(100)
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--fusion", args->fusion,
+                  "Hybrid: rrf (reciprocal rank fusion, k=60) or weighted (min-max normalised sum)")
+      ->default_val("rrf")
+      ->check(CLI::IsMember({"rrf", "weighted"}));
+  cmd->add_option("--lexical-weight", args->lexical_weight, "Hybrid: weight of the lexical list")
+      ->default_val(1.0)
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--dense-weight", args->dense_weight, "Hybrid: weight of the dense list")
+      ->default_val(1.0)
+      ->check(CLI::Range(0.0, 100.0));
   cmd->callback([&runner, args] { runner = [args] { return run_search(*args); }; });
 }
 

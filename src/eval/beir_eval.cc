@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <string_view>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "eval/beir_dataset.h"
 #include "jobs/collection_handle.h"
 #include "jobs/ingest_job.h"
+#include "jobs/vector_sync.h"
 
 namespace ragd {
 namespace {
@@ -88,8 +90,20 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
   auto dataset = load_beir_dataset(dir, options.split);
   if (!dataset.is_ok()) return dataset.status();
 
-  auto handle = open_collection(data, report.collection, OpenMode::kWriteOrCreate);
+  const bool dense = options.mode != SearchMode::kLexical;
+  report.mode = search_mode_name(options.mode);
+  if (dense) report.fusion = fusion_method_name(options.fusion.method);
+  OpenCollectionOptions open_options;
+  open_options.vectors = dense;
+  open_options.catch_up_vectors = false;  // the ingest job below embeds what is missing
+  open_options.encoder_threads = options.threads;
+  auto handle = open_collection(data, report.collection, OpenMode::kWriteOrCreate, open_options);
   if (!handle.is_ok()) return handle.status();
+  if (dense && !handle->dense()) {
+    return Status::invalid("eval --mode " + report.mode + " needs an embedding model: " +
+                           handle->dense_note);
+  }
+  if (dense) report.model = handle->provider->model_id();
   Store& store = *handle->store;
   const std::string timing_key = "eval-index-seconds:" + std::to_string(handle->collection.id);
   {
@@ -97,8 +111,11 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
     ingest.collection = report.collection;
     ingest.threads = options.threads;
     IngestJob job(store, *handle->index, *handle->analyzer, ingest);
+    if (dense) job.set_vectors(handle->vectors.get(), handle->embedder.get());
     auto summary = job.run({*corpus}, nullptr);
     if (!summary.is_ok()) return summary.status();
+    report.embed_seconds = summary->embed_seconds;
+    report.passages_embedded = summary->passages_embedded;
     report.index_reused = summary->files_skipped_unchanged == 1;
     if (report.index_reused) {
       auto saved = store.get_state(timing_key);
@@ -116,27 +133,58 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
   report.chunks = mapping->chunks();
   report.documents = mapping->documents();
 
-  // One query: analyse, search chunks, collapse to documents (a document scores as its best
-  // chunk; hits come best first). When documents have several chunks, the chunk depth is
-  // doubled until `depth` distinct documents are found or the index runs out.
+  // One query: search chunks (lexical, dense or both fused), collapse to documents (a
+  // document scores as its best chunk; hits come best first). For a single retriever, when
+  // documents have several chunks, the chunk depth is doubled until `depth` distinct
+  // documents are found or the index runs out; hybrid fuses `candidates` (at least `depth`)
+  // chunks from each retriever once.
   std::vector<std::string> terms;
   std::vector<uint32_t> seen_in_query(mapping->documents(), UINT32_MAX);
   uint32_t query_number = 0;
+  std::vector<float> query_vector;
+  Status query_error;
+  auto embed_query = [&](const BeirQuery& query) -> bool {
+    std::vector<std::string_view> texts = {query.text};
+    auto vector = handle->provider->embed(texts, EmbedPurpose::kQuery);
+    if (!vector.is_ok()) {
+      query_error = vector.status();
+      return false;
+    }
+    query_vector = std::move(vector).value();
+    return true;
+  };
+  // Appends documents of `hits` not seen yet; true when `depth` documents are ranked.
+  auto collapse = [&](const auto& hits, std::vector<std::pair<uint32_t, float>>& ranked) {
+    for (const auto& hit : hits) {
+      uint32_t doc = mapping->document_of(hit.chunk_id);
+      if (doc == ChunkDocuments::kNone || seen_in_query[doc] == query_number) continue;
+      seen_in_query[doc] = query_number;
+      ranked.emplace_back(doc, static_cast<float>(hit.score));
+      if (ranked.size() == options.depth) return true;
+    }
+    return false;
+  };
   auto retrieve = [&](const BeirQuery& query, std::vector<std::pair<uint32_t, float>>& ranked) {
+    SearchMode mode = options.mode;
+    if (mode == SearchMode::kAuto) mode = route_query(query.text, options.router).mode;
     terms.clear();
-    handle->analyzer->analyze(query.text, terms);
+    if (mode != SearchMode::kDense) handle->analyzer->analyze(query.text, terms);
+    if (mode != SearchMode::kLexical && !embed_query(query)) return;
     ++query_number;
+    ranked.clear();
+    if (mode == SearchMode::kHybrid) {
+      const size_t k = std::max(options.candidates, options.depth);
+      std::vector<ScoredChunk> lexical = handle->index->search(terms, k);
+      std::vector<ScoredChunk> dense_hits = handle->vectors->search(query_vector.data(), k);
+      collapse(fuse({lexical, dense_hits}, options.fusion), ranked);
+      return;
+    }
     for (size_t k = options.depth;; k *= 2) {
       ranked.clear();
-      std::vector<ScoredChunk> hits = handle->index->search(terms, k);
-      for (const ScoredChunk& hit : hits) {
-        uint32_t doc = mapping->document_of(hit.chunk_id);
-        if (doc == ChunkDocuments::kNone || seen_in_query[doc] == query_number) continue;
-        seen_in_query[doc] = query_number;
-        ranked.emplace_back(doc, hit.score);
-        if (ranked.size() == options.depth) return;
-      }
-      if (hits.size() < k) return;
+      std::vector<ScoredChunk> hits = mode == SearchMode::kDense
+                                          ? handle->vectors->search(query_vector.data(), k)
+                                          : handle->index->search(terms, k);
+      if (collapse(hits, ranked) || hits.size() < k) return;
       ++query_number;  // a fresh "seen" stamp for the deeper pass
     }
   };
@@ -156,6 +204,7 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
     std::vector<RunHit>& hits = run[query.id];  // every judged query, even without hits
     for (const auto& [doc, score] : ranked) hits.push_back({mapping->id(doc), score});
   }
+  if (!query_error.is_ok()) return query_error;
   report.queries = dataset->queries.size();
   report.latency_p50_ms = percentile(latencies, 50);
   report.latency_p99_ms = percentile(latencies, 99);
@@ -171,6 +220,9 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
 std::string beir_report_to_json(const BeirEvalReport& report) {
   nlohmann::ordered_json json;
   json["dataset"] = report.dataset;
+  json["mode"] = report.mode;
+  json["model"] = report.model;
+  json["fusion"] = report.fusion;
   json["queries"] = report.queries;
   json["ndcg@10"] = report.metrics.ndcg_at_10;
   json["recall@100"] = report.metrics.recall_at_100;
@@ -179,6 +231,7 @@ std::string beir_report_to_json(const BeirEvalReport& report) {
   json["latency_ms"] = {{"p50", report.latency_p50_ms}, {"p99", report.latency_p99_ms}};
   json["qps"] = report.qps;
   json["index_seconds"] = report.index_seconds;
+  json["embed_seconds"] = report.embed_seconds;
   return json.dump();
 }
 

@@ -9,6 +9,8 @@
 #include "common/status.h"
 #include "eval/metrics.h"
 #include "jobs/data_dir.h"
+#include "retrieve/fusion.h"
+#include "retrieve/query_router.h"
 
 namespace ragd {
 
@@ -17,6 +19,10 @@ struct BeirEvalOptions {
   size_t depth = 100;    // documents retrieved per query
   std::string run_path;  // when set, the run is also written there (TREC format)
   size_t threads = 0;    // indexing threads; 0 = all cores (queries always run on one)
+  SearchMode mode = SearchMode::kLexical;
+  size_t candidates = 100;  // hybrid: chunks taken from each retriever before fusion
+  FusionConfig fusion;      // hybrid: weights {lexical, dense}
+  RouterConfig router;      // auto
 };
 
 struct BeirEvalReport {
@@ -31,13 +37,18 @@ struct BeirEvalReport {
   bool index_reused = false;
   uint64_t documents = 0;
   uint64_t chunks = 0;
+  std::string mode = "lexical";
+  std::string model;          // the embedding model (dense, hybrid, auto); "" for lexical
+  std::string fusion;         // hybrid and auto: "rrf" | "weighted"
+  double embed_seconds = 0;   // time spent embedding the corpus in this run
+  uint64_t passages_embedded = 0;
 };
 
 Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dataset_dir,
                                      const BeirEvalOptions& options);
 
-// {"dataset","queries","ndcg@10","recall@100","mrr@10","map@100","latency_ms":{"p50","p99"},
-//  "qps","index_seconds"}: exactly these keys.
+// {"dataset","mode","model","fusion","queries","ndcg@10","recall@100","mrr@10","map@100",
+//  "latency_ms":{"p50","p99"},"qps","index_seconds","embed_seconds"}: exactly these keys.
 std::string beir_report_to_json(const BeirEvalReport& report);
 
 }  // namespace ragd

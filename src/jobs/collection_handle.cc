@@ -26,7 +26,10 @@ Status open_dense(const DataDir& data, CollectionHandle& handle, const Embedding
       read_only);
   if (!vectors.is_ok()) return vectors.status();
   handle.provider = std::move(setup->provider);
-  handle.embedder = std::make_unique<CachedEmbedder>(*handle.embeddings, *handle.provider);
+  // A few encoder batches per provider call: enough for length bucketing, small enough that
+  // a crash loses little and progress moves often.
+  handle.embedder = std::make_unique<CachedEmbedder>(*handle.embeddings, *handle.provider,
+                                                     settings.batch_size * 4);
   handle.vectors = std::move(vectors).value();
   return Status::ok();
 }

@@ -39,7 +39,8 @@ nlohmann::ordered_json embedding_settings_to_json(const EmbeddingSettings& e) {
   return {{"provider", e.provider},         {"model_dir", e.model_dir},
           {"url", e.url},                   {"model", e.model},
           {"batch_size", e.batch_size},     {"max_length", e.max_length},
-          {"query_prefix", e.query_prefix}, {"passage_prefix", e.passage_prefix}};
+          {"query_prefix", e.query_prefix}, {"passage_prefix", e.passage_prefix},
+          {"int8", e.int8}};
 }
 
 }  // namespace
@@ -77,7 +78,7 @@ Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) 
   if (auto it = json.find("embedding"); it != json.end()) {
     RAGD_RETURN_IF_ERROR(check_keys(*it, "embedding",
                                     {"provider", "model_dir", "url", "model", "batch_size",
-                                     "max_length", "query_prefix", "passage_prefix"}));
+                                     "max_length", "query_prefix", "passage_prefix", "int8"}));
     EmbeddingSettings& e = settings.embedding;
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "provider", e.provider));
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "model_dir", e.model_dir));
@@ -87,6 +88,7 @@ Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) 
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "max_length", e.max_length));
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "query_prefix", e.query_prefix));
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "passage_prefix", e.passage_prefix));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "int8", e.int8));
   }
   RAGD_RETURN_IF_ERROR(settings.validate());
   return settings;

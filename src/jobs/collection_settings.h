@@ -27,6 +27,7 @@ struct EmbeddingSettings {
   size_t max_length = 0;            // native: tokens per passage; 0 = the model's own
   std::string query_prefix;         // prepended to queries (e5: "query: ")
   std::string passage_prefix;       // prepended to passages (e5: "passage: ")
+  bool int8 = false;                // native: int8-quantised linear layers
 
   bool enabled() const { return provider != "none"; }
   bool operator==(const EmbeddingSettings&) const = default;

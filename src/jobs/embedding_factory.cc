@@ -1,5 +1,8 @@
 #include "jobs/embedding_factory.h"
 
+#include <cstdlib>
+
+#include "embed/http_embedding_provider.h"
 #include "embed/model_locator.h"
 #include "embed/sentence_encoder.h"
 
@@ -21,9 +24,25 @@ Result<EmbeddingSetup> make_embedding_provider(const EmbeddingSettings& settings
   RAGD_RETURN_IF_ERROR(validate_embedding_settings(settings));
   if (settings.provider == "none") return setup;
   if (settings.provider == "http") {
-    return Status::error(ErrorCode::kUnsupported,
-                         "the http embedding provider is not part of this build yet; use the "
-                         "native encoder (--model-dir) or --no-embeddings");
+    HttpEmbeddingOptions options;
+    options.base_url = settings.url;
+    options.model = settings.model;
+    options.batch_size = settings.batch_size;
+    options.query_prefix = settings.query_prefix;
+    options.passage_prefix = settings.passage_prefix;
+    // The key is a secret: it comes from the environment, never from the stored settings.
+    if (const char* key = std::getenv("RAGD_EMBEDDING_API_KEY"); key != nullptr) {
+      options.api_key = key;
+    }
+    auto provider = std::make_unique<HttpEmbeddingProvider>(std::move(options));
+    auto dimension = provider->probe();  // the vector index needs the dimension up front
+    if (!dimension.is_ok()) {
+      return Status::error(dimension.status().code(),
+                           "the embedding server " + settings.url + " (model '" + settings.model +
+                               "') did not answer: " + dimension.status().message());
+    }
+    setup.provider = std::move(provider);
+    return setup;
   }
   EncoderOptions options;
   options.model_dir = settings.model_dir;
@@ -40,6 +59,7 @@ Result<EmbeddingSetup> make_embedding_provider(const EmbeddingSettings& settings
   options.batch_size = settings.batch_size;
   options.query_prefix = settings.query_prefix;
   options.passage_prefix = settings.passage_prefix;
+  options.int8 = settings.int8;
   auto encoder = SentenceEncoder::load(options);
   if (!encoder.is_ok()) {
     return Status::error(encoder.status().code(),

@@ -53,12 +53,16 @@ def test_kill_during_ingest_then_resume(tmp_path):
     total = 30000
     write_corpus(corpus, total)
 
+    # Lexical-only collections: this test is about the store and the lexical index (embedding
+    # 30,000 passages would take minutes; test_dense_hybrid.py kills an embedding ingest).
     reference = Ragd(ragd_binary(), tmp_path / "reference")
+    reference.run("collections", "create", "--no-embeddings", check=0)
     reference.ingest(corpus)
     expected = snapshot(reference.data)
     assert len(expected) == total
 
     victim = Ragd(ragd_binary(), tmp_path / "victim")
+    victim.run("collections", "create", "--no-embeddings", check=0)
     process = subprocess.Popen([ragd_binary(), "ingest", "--data", victim.data, str(corpus)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120

@@ -9,8 +9,8 @@ from conftest import SHARED
 
 pytrec_eval = pytest.importorskip("pytrec_eval")
 
-KEYS = ["dataset", "queries", "ndcg@10", "recall@100", "mrr@10", "map@100", "latency_ms", "qps",
-        "index_seconds"]
+KEYS = ["dataset", "mode", "model", "fusion", "queries", "ndcg@10", "recall@100", "mrr@10",
+        "map@100", "latency_ms", "qps", "index_seconds", "embed_seconds"]
 
 
 def make_dataset(root):
