@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fake_embedding_provider.h"
+#include "jobs/cached_embedder.h"
 #include "jobs/index_sync.h"
 #include "jobs/source_scan.h"
+#include "store/embedding_store.h"
 
 namespace ragd {
 namespace {
@@ -89,6 +92,35 @@ TEST_F(IngestJobTest, IngestIndexesAndReingestSkips) {
   IngestSummary second = ingest({(root_ / "kb").string()});
   EXPECT_EQ(second.files_skipped_unchanged, 2u);
   EXPECT_EQ(second.added + second.updated + second.chunks_written, 0u);
+}
+
+TEST_F(IngestJobTest, WithVectorsEmbedsNewAndChangedChunksOnly) {
+  testing_support::FakeEmbeddingProvider provider;
+  auto cache = EmbeddingStore::open(*store_);
+  ASSERT_TRUE(cache.is_ok());
+  CachedEmbedder embedder(**cache, provider);
+  VectorIndexOptions options;
+  options.dimension = provider.dimension();
+  auto vectors = VectorIndex::open((root_ / "vectors").string(), options);
+  ASSERT_TRUE(vectors.is_ok());
+  auto run = [&] {
+    IngestJob job(*store_, *index_, analyzer_, IngestOptions{});
+    job.set_vectors(vectors->get(), &embedder);
+    auto summary = job.run({(root_ / "kb").string()}, nullptr);
+    EXPECT_TRUE(summary.is_ok()) << summary.status().to_string();
+    return summary.is_ok() ? *summary : IngestSummary{};
+  };
+  IngestSummary first = run();
+  EXPECT_EQ(first.passages_embedded, first.chunks_written);
+  EXPECT_EQ((*vectors)->stats().live_vectors, first.chunks_written);
+  EXPECT_EQ((*vectors)->applied_seq(), store_->last_change_seq());
+
+  write("kb/wine/red.md", "# Reds\n\nNow only zinfandel.\n");
+  IngestSummary second = run();
+  EXPECT_EQ(second.updated, 1u);
+  EXPECT_EQ(second.passages_embedded, 1u);  // the changed document only
+  EXPECT_EQ((*vectors)->stats().live_vectors, first.chunks_written);
+  EXPECT_EQ(provider.passages_embedded(), first.chunks_written + 1);
 }
 
 TEST_F(IngestJobTest, ChangedAndDeletedFilesAreReflected) {
