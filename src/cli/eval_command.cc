@@ -134,6 +134,7 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
                      "embed_seconds");
   beir_cmd->callback([&runner, beir] { runner = [beir] { return run_beir(*beir); }; });
 
+  add_eval_qa_subcommand(*eval, runner);
 
   auto metrics = std::make_shared<MetricsArgs>();
   CLI::App* metrics_cmd = eval->add_subcommand(

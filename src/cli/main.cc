@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   ragd::cli::CommandRunner runner;
   ragd::cli::add_ingest_command(app, runner);
   ragd::cli::add_search_command(app, runner);
+  ragd::cli::add_ask_command(app, runner);
+  ragd::cli::add_chat_command(app, runner);
   ragd::cli::add_rm_command(app, runner);
   ragd::cli::add_collections_command(app, runner);
   ragd::cli::add_eval_command(app, runner);
