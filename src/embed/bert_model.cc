@@ -146,8 +146,8 @@ Result<BertModel> BertModel::load(const BertConfig& config, const SafetensorsFil
       std::vector<float> w, b;
       RAGD_RETURN_IF_ERROR(read(p + "attention.self." + parts[k] + ".weight", {h, h}, w));
       RAGD_RETURN_IF_ERROR(read(p + "attention.self." + parts[k] + ".bias", {h}, b));
-      std::copy(w.begin(), w.end(), layer.qkv.weight.begin() + k * w.size());
-      std::copy(b.begin(), b.end(), layer.qkv.bias.begin() + k * b.size());
+      std::memcpy(layer.qkv.weight.data() + k * w.size(), w.data(), w.size() * sizeof(float));
+      std::memcpy(layer.qkv.bias.data() + k * b.size(), b.data(), b.size() * sizeof(float));
     }
     finish_linear(layer.qkv);
 

@@ -15,7 +15,7 @@ namespace {
 
 // Cephes-style expf: 2^n * e^r with |r| <= ln2/2; the float-to-int tricks keep it branch-free
 // so that loops around it vectorise.
-inline float exp_inline(float x) {
+[[gnu::always_inline]] inline float exp_inline(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
   constexpr float kShift = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
   float t = x * 1.44269504088896341f + kShift;
@@ -36,7 +36,7 @@ inline float exp_inline(float x) {
 }
 
 // Rational approximation of erf on [-4, 4] (Eigen's coefficients); erf(+-4) is 1 in float.
-inline float erf_inline(float x) {
+[[gnu::always_inline]] inline float erf_inline(float x) {
   x = x < -4.0f ? -4.0f : (x > 4.0f ? 4.0f : x);
   float x2 = x * x;
   float p = -2.72614225801306e-10f;
@@ -57,7 +57,7 @@ inline float erf_inline(float x) {
 
 // Sums and maxima in 16 independent lanes: the compiler may not reorder a float reduction by
 // itself, but it vectorises these.
-inline float lane_sum(const float* __restrict x, size_t n) {
+[[gnu::always_inline]] inline float lane_sum(const float* __restrict x, size_t n) {
   float acc[16] = {};
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -69,7 +69,7 @@ inline float lane_sum(const float* __restrict x, size_t n) {
   return s;
 }
 
-inline float lane_centered_squares(const float* __restrict x, size_t n, float mean) {
+[[gnu::always_inline]] inline float lane_centered_squares(const float* __restrict x, size_t n, float mean) {
   float acc[16] = {};
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -84,7 +84,7 @@ inline float lane_centered_squares(const float* __restrict x, size_t n, float me
   return s;
 }
 
-inline float lane_max(const float* __restrict x, size_t n) {
+[[gnu::always_inline]] inline float lane_max(const float* __restrict x, size_t n) {
   float acc[16];
   for (size_t j = 0; j < 16; ++j) acc[j] = x[0];
   size_t i = 0;
