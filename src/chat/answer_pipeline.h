@@ -72,6 +72,7 @@ struct AnswerPipelineDeps {
   const Analyzer* analyzer = nullptr;  // required: the collection's analyzer
   RetrieveFunction retrieve;           // required
   TermIdf idf;                         // optional: collection statistics for coverage scores
+  TermDocumentFrequency document_frequency;  // optional: lets extraction spot unknown terms
   EmbedTexts embed;                    // optional: semantic support of citations
   std::shared_ptr<LlmProvider> llm;    // optional: null means extractive answers
   std::vector<DomainConfig> domains;   // optional: the collection's domains

@@ -123,6 +123,9 @@ Result<std::unique_ptr<AnswerPipeline>> make_answer_pipeline(CollectionHandle& h
   deps.analyzer = handle.analyzer.get();
   const LexicalIndex* index = handle.index.get();
   deps.idf = [index](std::string_view term) { return index->term_idf(term); };
+  deps.document_frequency = [index](std::string_view term) {
+    return index->term_document_frequency(term);
+  };
   CollectionHandle* h = &handle;
   SearchMode search_mode = *mode;
   deps.retrieve = [h, search_mode](const SearchRequest& request) -> Result<SearchResponse> {

@@ -373,18 +373,31 @@ LexicalIndexStats LexicalIndex::stats() const {
   return s;
 }
 
-double LexicalIndex::term_idf(std::string_view term) const {
-  auto snap = impl_->current();
+namespace {
+
+uint64_t live_document_frequency(const Snapshot& snap, std::string_view term) {
   const uint64_t hash = lex::term_hash(term);
   uint64_t df = 0;
-  for (const SegmentState& st : snap->segments) {
+  for (const SegmentState& st : snap.segments) {
     int64_t ord = st.segment->find_term(term, hash);
     if (ord >= 0) {
       uint32_t o = static_cast<uint32_t>(ord);
       df += st.segment->terms[o].df - deleted_postings(st, o);
     }
   }
-  return lex::bm25_idf(static_cast<double>(snap->live_docs), static_cast<double>(df));
+  return df;
+}
+
+}  // namespace
+
+double LexicalIndex::term_idf(std::string_view term) const {
+  auto snap = impl_->current();
+  return lex::bm25_idf(static_cast<double>(snap->live_docs),
+                       static_cast<double>(live_document_frequency(*snap, term)));
+}
+
+uint64_t LexicalIndex::term_document_frequency(std::string_view term) const {
+  return live_document_frequency(*impl_->current(), term);
 }
 
 int64_t LexicalIndex::applied_seq() const { return impl_->current()->applied_seq; }

@@ -127,6 +127,8 @@ class LexicalIndex {
   // BM25's idf of an analysed term over the live chunks, ln(1 + (N - df + 0.5) / (df + 0.5)):
   // collection statistics for callers that weigh terms (answer extraction, citation checks).
   double term_idf(std::string_view term) const;
+  // The number of live chunks that contain the analysed term.
+  uint64_t term_document_frequency(std::string_view term) const;
 
   LexicalIndexStats stats() const;
   int64_t applied_seq() const;

@@ -227,6 +227,8 @@ TEST(TermIdfTest, IsBm25IdfOverLiveChunks) {
   EXPECT_NEAR((*index)->term_idf("cellar"), idf(3, 1), 1e-9);
   EXPECT_NEAR((*index)->term_idf("wine"), idf(3, 2), 1e-9);
   EXPECT_NEAR((*index)->term_idf("helicopter"), idf(3, 0), 1e-9);
+  EXPECT_EQ((*index)->term_document_frequency("wine"), 2u);
+  EXPECT_EQ((*index)->term_document_frequency("helicopter"), 0u);
   ASSERT_TRUE((*index)->apply({}, {1}, 2).is_ok());  // deleted chunks no longer count
   EXPECT_NEAR((*index)->term_idf("wine"), idf(2, 1), 1e-9);
   EXPECT_NEAR((*index)->term_idf("cellar"), idf(2, 0), 1e-9);
