@@ -92,7 +92,9 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
 
   const bool dense = options.mode != SearchMode::kLexical;
   report.mode = search_mode_name(options.mode);
-  if (dense) report.fusion = fusion_method_name(options.fusion.method);
+  if (options.mode == SearchMode::kHybrid || options.mode == SearchMode::kAuto) {
+    report.fusion = fusion_method_name(options.fusion.method);
+  }
   OpenCollectionOptions open_options;
   open_options.vectors = dense;
   open_options.catch_up_vectors = false;  // the ingest job below embeds what is missing
