@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 
@@ -10,6 +11,9 @@
 #include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "cli/ingest_progress.h"
+#include "chat/domain_config.h"
+#include "cli/answer_setup.h"
+#include "common/file_io.h"
 #include "jobs/collection_handle.h"
 #include "jobs/ingest_job.h"
 
@@ -74,6 +78,28 @@ void print_summary(const IngestSummary& s, bool json, const std::string& model, 
   std::printf("\n");
 }
 
+// A knowledge base declares its domains in a domains.json at the root of an ingested
+// folder; it becomes the collection's default domain routing for `ask` and `chat`. A
+// malformed one is an error that names the file (the documents are ingested regardless).
+Status remember_domains(CollectionHandle& handle, const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    std::filesystem::path file = std::filesystem::path(path) / "domains.json";
+    if (!std::filesystem::is_directory(path, ec) || !std::filesystem::is_regular_file(file, ec)) {
+      continue;
+    }
+    auto text = read_file(file.string());
+    if (!text.is_ok()) return text.status();
+    auto domains = parse_domain_configs(*text);
+    if (!domains.is_ok()) {
+      return Status::invalid(file.string() + ": " + domains.status().message());
+    }
+    return handle.store->set_state(domains_state_key(handle.collection.id),
+                                   serialize_domain_configs(*domains));
+  }
+  return Status::ok();
+}
+
 int run_ingest(const IngestArgs& args) {
   IngestOptions options;
   options.collection = args.collection;
@@ -97,6 +123,9 @@ int run_ingest(const IngestArgs& args) {
   if (handle->dense()) job.set_vectors(handle->vectors.get(), handle->embedder.get());
   auto summary = job.run(args.paths, &printer);
   if (!summary.is_ok()) return report_error(summary.status());
+  if (Status domains = remember_domains(*handle, args.paths); !domains.is_ok()) {
+    return report_error(domains);
+  }
   print_summary(*summary, args.json, handle->dense() ? handle->provider->model_id() : "",
                 handle->dense() ? handle->vectors->stats().live_vectors : 0);
   return summary->failed ? kExitPartialFailure : kExitOk;

@@ -1,6 +1,8 @@
 // The forward pass's inner loops are optimised even in Debug builds: unoptimised they make the
 // sanitizer test run minutes instead of seconds, and their correctness is tested either way.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
+#endif
 
 #include "embed/int8_gemm.h"
 
@@ -14,8 +16,10 @@
 
 // GCC 12's AVX-512 intrinsics pass _mm512_undefined_*() as the merge source of unmasked
 // operations, which -Wuninitialized reports at every use (a known false positive).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 namespace ragd {
 namespace {

@@ -1,6 +1,8 @@
 // The forward pass's inner loops are optimised even in Debug builds: unoptimised they make the
 // sanitizer test run minutes instead of seconds, and their correctness is tested either way.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
+#endif
 
 #include "embed/vector_kernels.h"
 
@@ -8,7 +10,12 @@
 #include <cstdint>
 #include <cstring>
 
+// Per-CPU clones (GCC); clang (the fuzz build) compiles the portable version only.
+#if defined(__GNUC__) && !defined(__clang__)
 #define RAGD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define RAGD_CLONES
+#endif
 
 namespace ragd::kernels {
 namespace {

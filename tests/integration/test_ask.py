@@ -139,3 +139,18 @@ def test_bad_questions_are_usage_errors(knowledge_ragd, question):
     result = subprocess.run(command, capture_output=True, timeout=60)
     assert result.returncode in (2, 4), result
     assert b"error" in result.stderr
+
+
+def test_domains_json_of_the_knowledge_base_routes_questions(knowledge_ragd):
+    out = ask(knowledge_ragd, "--no-session", "Who is the wine club manager?")
+    assert out["query"]["domain"] == "club"
+    assert "wine" in out["query"]["related_domains"]
+    # The passages come first from the routed domain.
+    assert out["passages"][0]["document"].split("/")[-2] == "club"
+
+
+def test_domains_flag_overrides_and_bad_file_is_a_clear_error(knowledge_ragd, tmp_path):
+    bad = tmp_path / "domains.json"
+    bad.write_text('{"domains": [{"name": "wine", "related": ["nowhere"]}]}')
+    result = ask(knowledge_ragd, "--domains", str(bad), "Hello?", check=2)
+    assert "nowhere" in result.stderr or "domain" in result.stderr
