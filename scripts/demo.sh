@@ -31,9 +31,9 @@ while IFS= read -r question; do
 done < "$root/examples/demo-questions.txt"
 echo
 echo "== a follow-up in the same session: ragd ask --session ..."
-session=$("$ragd" ask --data "$data" --json "Who is the wine club manager?" |
+session=$("$ragd" ask --data "$data" --json "How much does a tasting at the estate cost?" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["session_id"])')
-"$ragd" ask --data "$data" --session "$session" "How can I reach her?"
+"$ragd" ask --data "$data" --session "$session" "Do I need to book it in advance?"
 echo
 echo "== a question the knowledge base does not answer"
 "$ragd" ask --data "$data" --no-session "Do you offer helicopter tours over the vineyard?"
