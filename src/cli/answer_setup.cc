@@ -20,6 +20,34 @@ std::chrono::milliseconds seconds(double s) {
   return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
 }
 
+// Remembers the last query embedding: one answer searches once per domain share with the
+// same query, and embedding it is the costliest step of a dense search.
+class QueryEmbeddingMemo final : public EmbeddingProvider {
+ public:
+  explicit QueryEmbeddingMemo(EmbeddingProvider& inner) : inner_(inner) {}
+  Result<std::vector<float>> embed(const std::vector<std::string_view>& texts,
+                                   EmbedPurpose purpose) override {
+    const bool memo = purpose == EmbedPurpose::kQuery && texts.size() == 1;
+    if (memo && has_last_ && texts[0] == last_text_) return last_vector_;
+    auto vectors = inner_.embed(texts, purpose);
+    if (memo && vectors.is_ok()) {
+      last_text_ = std::string(texts[0]);
+      last_vector_ = *vectors;
+      has_last_ = true;
+    }
+    return vectors;
+  }
+  size_t dimension() const override { return inner_.dimension(); }
+  const std::string& model_id() const override { return inner_.model_id(); }
+  bool normalized() const override { return inner_.normalized(); }
+
+ private:
+  EmbeddingProvider& inner_;
+  bool has_last_ = false;
+  std::string last_text_;
+  std::vector<float> last_vector_;
+};
+
 }  // namespace
 
 void add_answer_flags(CLI::App* command, AnswerFlags& flags) {
@@ -128,11 +156,13 @@ Result<std::unique_ptr<AnswerPipeline>> make_answer_pipeline(CollectionHandle& h
   };
   CollectionHandle* h = &handle;
   SearchMode search_mode = *mode;
-  deps.retrieve = [h, search_mode](const SearchRequest& request) -> Result<SearchResponse> {
+  std::shared_ptr<QueryEmbeddingMemo> memo;
+  if (handle.provider) memo = std::make_shared<QueryEmbeddingMemo>(*handle.provider);
+  deps.retrieve = [h, search_mode, memo](const SearchRequest& request) -> Result<SearchResponse> {
     SearchResponse response;
     Status status = h->store->in_read_snapshot([&]() -> Status {
       RAGD_RETURN_IF_ERROR(catch_up_in_memory(*h));
-      DenseRetriever dense{h->vectors.get(), h->provider.get(), h->dense_note};
+      DenseRetriever dense{h->vectors.get(), memo.get(), h->dense_note};
       Searcher searcher(*h->store, *h->index, *h->analyzer, std::move(dense));
       SearchRequest with_mode = request;
       with_mode.mode = search_mode;
@@ -144,6 +174,29 @@ Result<std::unique_ptr<AnswerPipeline>> make_answer_pipeline(CollectionHandle& h
     if (!status.is_ok()) return status;
     return response;
   };
+  if (handle.provider) {
+    // The collection's model: semantic support of citations and the relevance check of
+    // extractive answers (a passage that shares the question's words but not its meaning).
+    EmbeddingProvider* provider = handle.provider.get();
+    deps.embed = [provider](const std::vector<std::string>& texts)
+        -> Result<std::vector<std::vector<float>>> {
+      std::vector<std::string_view> views(texts.begin(), texts.end());
+      auto flat = provider->embed(views);
+      if (!flat.is_ok()) return flat.status();
+      const size_t dim = provider->dimension();
+      if (dim == 0 || flat->size() != dim * texts.size()) {
+        return Status::internal("embedding returned " + std::to_string(flat->size()) +
+                                " values for " + std::to_string(texts.size()) + " texts");
+      }
+      std::vector<std::vector<float>> rows;
+      rows.reserve(texts.size());
+      for (size_t i = 0; i < texts.size(); ++i) {
+        rows.emplace_back(flat->begin() + static_cast<std::ptrdiff_t>(i * dim),
+                          flat->begin() + static_cast<std::ptrdiff_t>((i + 1) * dim));
+      }
+      return rows;
+    };
+  }
   deps.llm = *llm;
   deps.domains = std::move(domains);
   deps.prompts = std::move(*prompts);
