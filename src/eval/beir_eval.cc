@@ -112,6 +112,7 @@ Result<BeirEvalReport> run_beir_eval(const DataDir& data, const std::string& dat
     IngestOptions ingest;
     ingest.collection = report.collection;
     ingest.threads = options.threads;
+    ingest.chunker = handle->settings.chunker;  // a collection created beforehand keeps its own
     IngestJob job(store, *handle->index, *handle->analyzer, ingest);
     if (dense) job.set_vectors(handle->vectors.get(), handle->embedder.get());
     auto summary = job.run({*corpus}, nullptr);

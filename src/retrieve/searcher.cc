@@ -57,14 +57,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       lexical = index_.search(response.query_terms, request.k, request.filter);
     }
     response.lexical_candidates = lexical.size();
-    if (lexical.empty() && request.mode == SearchMode::kAuto && dense_.available()) {
-      // A keyword query with no matching word may still match by meaning.
-      mode = SearchMode::kHybrid;
-      response.strategy = search_mode_name(mode);
-      response.route_reason += "; no lexical match, so hybrid";
-    } else {
-      ranked = lexical;
-    }
+    ranked = lexical;
   }
   if (mode == SearchMode::kDense) {
     auto found = dense_candidates(request, request.k);

@@ -5,7 +5,7 @@
 // the top k under the filter. Dense: embeds the query (EmbedPurpose::kQuery) and asks the
 // vector index. Hybrid: takes `candidates` from each, fuses them (RRF or normalised weighted
 // sum) and keeps the top k. Auto: the query router picks lexical for short keyword queries
-// and hybrid for questions (an auto-lexical search that finds nothing tries hybrid).
+// (a keyword that matches nothing finds nothing, as in lexical mode) and hybrid for questions.
 // Whatever the mode, chunk ids are resolved through the store (title, section path, source,
 // snippet with highlights), and the response says which strategy ran, why, and how many
 // candidates each retriever gave.
