@@ -99,7 +99,8 @@ AnswerPipeline::AnswerPipeline(AnswerPipelineDeps deps, AnswerPipelineConfig con
       router_(deps_.domains, *deps_.analyzer, config_.routing),
       context_builder_(*deps_.analyzer, config_.context),
       verifier_(*deps_.analyzer, config_.citations, deps_.idf, deps_.embed),
-      extractive_(*deps_.analyzer, config_.extractive, deps_.idf, deps_.document_frequency) {}
+      extractive_(*deps_.analyzer, config_.extractive, deps_.idf, deps_.document_frequency,
+                  deps_.embed) {}
 
 AnswerPipeline::~AnswerPipeline() = default;
 

@@ -73,7 +73,8 @@ struct AnswerPipelineDeps {
   RetrieveFunction retrieve;           // required
   TermIdf idf;                         // optional: collection statistics for coverage scores
   TermDocumentFrequency document_frequency;  // optional: lets extraction spot unknown terms
-  EmbedTexts embed;                    // optional: semantic support of citations
+  EmbedTexts embed;                    // optional: semantic support of citations and
+                                       // the extractive answer's relevance check
   std::shared_ptr<LlmProvider> llm;    // optional: null means extractive answers
   std::vector<DomainConfig> domains;   // optional: the collection's domains
   PromptTemplates prompts;

@@ -1,6 +1,7 @@
 #include "chat/extractive_answerer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "chat/citation_parser.h"
 #include "chat/claim_support.h"
@@ -89,14 +90,27 @@ double overlap(const EvidenceSentence& a, const EvidenceSentence& b) {
   return static_cast<double>(shared) / static_cast<double>(small.size());
 }
 
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size() || a.empty()) return 0;
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0;
+}
+
 }  // namespace
 
 ExtractiveAnswerer::ExtractiveAnswerer(const Analyzer& analyzer, ExtractiveAnswererConfig config,
-                                       TermIdf idf, TermDocumentFrequency document_frequency)
+                                       TermIdf idf, TermDocumentFrequency document_frequency,
+                                       EmbedTexts embed)
     : extractor_(analyzer),
       config_(std::move(config)),
       idf_(std::move(idf)),
-      document_frequency_(std::move(document_frequency)) {}
+      document_frequency_(std::move(document_frequency)),
+      embed_(std::move(embed)) {}
 
 ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
                                             const std::vector<Passage>& passages) const {
@@ -156,7 +170,6 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
         if (exact_missing) c.coverage = std::min(c.coverage, config_.missing_exact_cap);
         c.score = c.coverage - config_.rank_decay * static_cast<double>(p);
         c.typed = has_answer_candidate(out.answer_type, text, question_words);
-        if (c.typed) c.score += config_.answer_type_bonus;
         candidates.push_back(c);
       }
     }
@@ -170,14 +183,13 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
                                     })
                        ->coverage;
   }
-  if (config_.require_answer_type && out.answer_type != AnswerType::kUnknown &&
-      out.answer_type != AnswerType::kPlace) {
-    std::stable_partition(candidates.begin(), candidates.end(),
-                          [](const Candidate& c) { return c.typed; });
-  }
-  const bool type_missing = config_.require_answer_type && !candidates.empty() &&
-                            out.answer_type != AnswerType::kUnknown &&
-                            out.answer_type != AnswerType::kPlace && !candidates.front().typed;
+  const bool type_required = config_.require_answer_type &&
+                             out.answer_type != AnswerType::kUnknown &&
+                             out.answer_type != AnswerType::kPlace;
+  // A sentence may lead when it offers the kind of answer asked for.
+  auto may_lead = [&](const Candidate& c) { return c.typed || !type_required; };
+  std::stable_partition(candidates.begin(), candidates.end(), may_lead);
+  const bool lead_missing = !candidates.empty() && !may_lead(candidates.front());
   if (config_.abstain_on_unknown_term && document_frequency_) {
     for (const WeightedTerm& t : terms) {
       if (document_frequency_(t.term) == 0) {
@@ -186,8 +198,31 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
       }
     }
   }
-  if (candidates.empty() || type_missing || !out.unknown_term.empty() || out.coverage < config_.min_coverage ||
-      candidates.front().coverage < config_.min_coverage) {
+  bool abstain = candidates.empty() || lead_missing || out.coverage < config_.min_coverage ||
+                 candidates.front().coverage < config_.min_coverage;
+  bool unknown_decides = !out.unknown_term.empty();
+  if (!abstain && embed_ && config_.min_semantic > 0) {
+    std::vector<std::string> texts{std::string(question)};
+    for (const Candidate& c : candidates) {
+      if (texts.size() > config_.semantic_candidates || !may_lead(c) ||
+          c.coverage < config_.min_coverage) {
+        break;
+      }
+      const PassageEvidence& e = evidence[c.passage];
+      texts.push_back(clean_quote(e.text(e.sentences[c.sentence])));
+    }
+    auto vectors = embed_(texts);
+    if (vectors.is_ok() && vectors->size() == texts.size()) {
+      for (size_t i = 1; i < vectors->size(); ++i) {
+        out.semantic = std::max(out.semantic, cosine((*vectors)[0], (*vectors)[i]));
+      }
+      if (out.semantic < config_.min_semantic) abstain = true;
+      if (out.semantic >= config_.unknown_term_semantic) unknown_decides = false;
+    }
+  }
+  if (unknown_decides) abstain = true;
+  if (!abstain) out.unknown_term.clear();
+  if (abstain) {
     out.abstained = true;
     out.text = config_.abstain_text;
     return out;

@@ -19,7 +19,12 @@
 // the question missing from every passage ("helicopter" in "do you offer helicopter tours")
 // is enough to abstain, while missing common words are not; without idf every term weighs
 // the same. A question's numbers and identifiers must appear in the passage, and when the
-// question asks for a date, number or person, the leading sentence must offer one. The
+// question asks for a date, number or person, the leading sentence must offer one. With an
+// embedding function and min_semantic > 0 the leading candidates must also be close in
+// meaning to the question (cosine), and a question term the collection lacks decides only
+// when they are not clearly about the question (below unknown_term_semantic): a paraphrase
+// ("sang" for "performed") is not a missing subject. An embedding failure leaves the lexical
+// rules alone in charge. The
 // coverage of the best sentence is reported, so callers can log or tune it.
 //
 // Thread-safety: answer() is const; concurrent calls are safe when the idf function is.
@@ -32,6 +37,7 @@
 #include <vector>
 
 #include "chat/answer_type.h"
+#include "chat/citation_verifier.h"
 #include "chat/content_terms.h"
 #include "chat/passage.h"
 #include "chat/term_weights.h"
@@ -56,6 +62,14 @@ struct ExtractiveAnswererConfig {
   // Only a sentence offering the kind of thing asked for (a date for "when", a number for
   // "how many", a name for "who") may lead the answer; without one the answer abstains.
   bool require_answer_type = true;
+  // With an embedding function: abstain when no leading candidate (the first
+  // semantic_candidates that may lead) reaches min_semantic cosine with the question.
+  // Lexical overlap says a sentence shares the question's words; the cosine says it is about
+  // the same thing. 0 turns the semantic checks off. Measured with all-MiniLM-L6-v2 on
+  // nq-open-oracle and the winery sets (docs/benchmarks.md, "Grounded answers").
+  double min_semantic = 0.3;
+  double unknown_term_semantic = 0.55;
+  size_t semantic_candidates = 3;
   double duplicate_overlap = 0.7;  // term overlap (of the smaller set) that makes a duplicate
   size_t max_answer_bytes = 1200;  // further sentences are not added beyond this
   std::string abstain_text = "The knowledge base does not say.";
@@ -77,12 +91,14 @@ struct ExtractiveAnswer {
   double passage_coverage = 0;  // of the best passage, every term found earning full credit
   AnswerType answer_type = AnswerType::kUnknown;
   std::string unknown_term;  // the question term the collection lacks, when that decided
+  double semantic = -1;      // best question-sentence cosine of the leading candidates (-1: none)
 };
 
 class ExtractiveAnswerer {
  public:
   ExtractiveAnswerer(const Analyzer& analyzer, ExtractiveAnswererConfig config = {},
-                     TermIdf idf = {}, TermDocumentFrequency document_frequency = {});
+                     TermIdf idf = {}, TermDocumentFrequency document_frequency = {},
+                     EmbedTexts embed = {});
   ExtractiveAnswerer(const ExtractiveAnswerer&) = delete;
   ExtractiveAnswerer& operator=(const ExtractiveAnswerer&) = delete;
 
@@ -98,6 +114,7 @@ class ExtractiveAnswerer {
   ExtractiveAnswererConfig config_;
   TermIdf idf_;
   TermDocumentFrequency document_frequency_;
+  EmbedTexts embed_;
 };
 
 }  // namespace ragd

@@ -83,6 +83,66 @@ TEST_F(ExtractiveAnswererTest, UnknownTermsAndMissingNumbersAbstain) {
   EXPECT_FALSE(answerer.answer("Are dogs allowed inside the tasting room?", passages_).abstained);
 }
 
+// A fake model: sentences mentioning dogs point one way, all others another; a question about
+// dogs points the dog way, any other question a third way (about neither).
+EmbedTexts dog_axis_embedder(size_t* calls) {
+  return [calls](const std::vector<std::string>& texts)
+             -> Result<std::vector<std::vector<float>>> {
+    ++*calls;
+    std::vector<std::vector<float>> rows;
+    for (const std::string& t : texts) {
+      const bool dog = t.find("og") != std::string::npos;  // "dog", "Dogs"
+      if (t.ends_with("?")) {
+        rows.push_back(dog ? std::vector<float>{1, 0, 0} : std::vector<float>{0, 0, 1});
+      } else {
+        rows.push_back(dog ? std::vector<float>{1, 0, 0} : std::vector<float>{0, 1, 0});
+      }
+    }
+    return rows;
+  };
+}
+
+TEST_F(ExtractiveAnswererTest, SemanticRelevanceDecidesWithAnEmbedder) {
+  DocumentFrequencies df;
+  ContentTermExtractor extractor(analyzer_);
+  for (const Passage& p : passages_) df.add_document(extractor.distinct_terms(p.text));
+  size_t calls = 0;
+  ExtractiveAnswerer answerer(analyzer_, {}, df.as_function(), df.frequency_function(),
+                              dog_axis_embedder(&calls));
+  // Every word is in the passages, but no sentence is about the question: abstain.
+  ExtractiveAnswer off_topic = answerer.answer("Are members allowed inside the tasting room?",
+                                               passages_);
+  EXPECT_TRUE(off_topic.abstained) << off_topic.text;
+  EXPECT_LT(off_topic.semantic, 0.3);
+  // "pets" never occurs in the collection, but the sentences are about the question: the
+  // unknown term alone no longer abstains.
+  ExtractiveAnswer paraphrase =
+      answerer.answer("Are dogs and other pets allowed inside the tasting room?", passages_);
+  EXPECT_FALSE(paraphrase.abstained) << paraphrase.text;
+  EXPECT_GT(paraphrase.semantic, 0.9);
+  EXPECT_TRUE(paraphrase.unknown_term.empty());
+  EXPECT_NE(paraphrase.text.find("[2]"), std::string::npos) << paraphrase.text;
+  EXPECT_GE(calls, 2u);
+
+  // A failing model leaves the lexical rules in charge; 0 turns the check off.
+  EmbedTexts failing = [](const std::vector<std::string>&)
+      -> Result<std::vector<std::vector<float>>> { return Status::internal("down"); };
+  ExtractiveAnswerer lexical_only(analyzer_, {}, df.as_function(), df.frequency_function(),
+                                  failing);
+  EXPECT_TRUE(lexical_only.answer("Are dogs and other pets allowed inside the tasting room?",
+                                  passages_)
+                  .abstained);
+  EXPECT_FALSE(lexical_only.answer("Are members allowed inside the tasting room?", passages_)
+                   .abstained);
+  ExtractiveAnswererConfig off;
+  off.min_semantic = 0;
+  calls = 0;
+  ExtractiveAnswerer unchecked(analyzer_, off, df.as_function(), df.frequency_function(),
+                               dog_axis_embedder(&calls));
+  EXPECT_FALSE(unchecked.answer("Are members allowed inside the tasting room?", passages_).abstained);
+  EXPECT_EQ(calls, 0u);
+}
+
 TEST_F(ExtractiveAnswererTest, AnswerTypeCuesAndDetection) {
   EXPECT_EQ(detect_answer_type("who wrote the song"), AnswerType::kPerson);
   EXPECT_EQ(detect_answer_type("How many members are there"), AnswerType::kNumber);

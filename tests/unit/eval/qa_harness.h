@@ -15,6 +15,8 @@
 #include "chat/citation_verifier.h"
 #include "chat/extractive_answerer.h"
 #include "chat/term_weights.h"
+#include "embed/model_locator.h"
+#include "embed/sentence_encoder.h"
 #include "eval/qa_eval.h"
 #include "jobs/collection_handle.h"
 #include "jobs/ingest_job.h"
@@ -132,7 +134,38 @@ inline ExtractiveAnswererConfig answerer_config_from_env() {
   config.abstain_on_unknown_term = env("RAGD_QA_UNKNOWN", 1) != 0;
   config.require_answer_type = env("RAGD_QA_REQUIRE_TYPE", 1) != 0;
   config.max_sentences = static_cast<size_t>(env("RAGD_QA_SENTENCES", 3));
+  config.min_semantic = env("RAGD_QA_SEMANTIC", config.min_semantic);
+  config.unknown_term_semantic = env("RAGD_QA_UNKNOWN_SEMANTIC", config.unknown_term_semantic);
   return config;
+}
+
+// The native MiniLM encoder as an EmbedTexts when RAGD_QA_SEMANTIC is set and the model is
+// found (empty otherwise: the lexical answerer alone). Loaded once per process.
+inline EmbedTexts semantic_embedder_from_env() {
+  const char* threshold = std::getenv("RAGD_QA_SEMANTIC");
+  if (!threshold || !*threshold) return {};
+  static std::shared_ptr<SentenceEncoder> encoder = []() -> std::shared_ptr<SentenceEncoder> {
+    auto dir = locate_default_model();
+    if (!dir) return nullptr;
+    EncoderOptions options;
+    options.model_dir = *dir;
+    auto loaded = SentenceEncoder::load(options);
+    if (!loaded.is_ok()) return nullptr;
+    return std::shared_ptr<SentenceEncoder>(std::move(loaded).value());
+  }();
+  if (!encoder) return {};
+  return [](const std::vector<std::string>& texts) -> Result<std::vector<std::vector<float>>> {
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    auto flat = encoder->embed(views);
+    if (!flat.is_ok()) return flat.status();
+    const size_t dim = encoder->dimension();
+    std::vector<std::vector<float>> rows;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      rows.emplace_back(flat->begin() + static_cast<long>(i * dim),
+                        flat->begin() + static_cast<long>((i + 1) * dim));
+    }
+    return rows;
+  };
 }
 
 // Extractive answer for `passages`, verified, as the evaluation sees it.

@@ -78,7 +78,8 @@ TEST(QaNqOracle, ExtractiveAnswersWithOracleAndRetrievedPassages) {
   const size_t k = static_cast<size_t>(env_double("RAGD_QA_K", 5));
   const TermIdf idf = harness.frequencies().as_function();
   ExtractiveAnswerer answerer(harness.analyzer(), config, idf,
-                              harness.frequencies().frequency_function());
+                              harness.frequencies().frequency_function(),
+                              qa_testing::semantic_embedder_from_env());
   CitationVerifier verifier(harness.analyzer(), {}, idf);
   const bool verbose = std::getenv("RAGD_QA_VERBOSE") != nullptr;
 
@@ -120,7 +121,14 @@ TEST(QaNqOracle, ExtractiveAnswersWithOracleAndRetrievedPassages) {
     std::vector<std::string> terms;
     auto passages = harness.retrieve(q.text, k, &terms);
     if (!passages.is_ok()) return passages.status();
-    return qa_testing::answer_extractively(answerer, verifier, q.text, terms, *passages);
+    ExtractiveAnswer raw;
+    QaAnswer answer =
+        qa_testing::answer_extractively(answerer, verifier, q.text, terms, *passages, &raw);
+    if (std::getenv("RAGD_QA_STATS")) {
+      std::cout << "SEM nq " << raw.semantic << " " << raw.abstained << " "
+                << answer_contains_gold(answer.text, q.answers) << "\n";
+    }
+    return answer;
   };
   auto oracle_report = run_qa_eval(*dataset, oracle, 1);
   ASSERT_TRUE(oracle_report.is_ok()) << oracle_report.status().to_string();

@@ -47,8 +47,14 @@ class WineryGoldenTest : public ::testing::Test {
     passages = retrieved.is_ok() ? std::move(retrieved).value() : std::vector<Passage>{};
     ExtractiveAnswerer answerer(harness_->analyzer(), qa_testing::answerer_config_from_env(),
                                 harness_->frequencies().as_function(),
-                                harness_->frequencies().frequency_function());
-    return answerer.answer(question, terms, passages);
+                                harness_->frequencies().frequency_function(),
+                                qa_testing::semantic_embedder_from_env());
+    ExtractiveAnswer answer = answerer.answer(question, terms, passages);
+    if (std::getenv("RAGD_QA_STATS")) {
+      std::cout << "SEM winery " << answer.semantic << " " << answer.abstained << " "
+                << question << "\n";
+    }
+    return answer;
   }
 
   static LexicalQaHarness* harness_;
