@@ -16,21 +16,35 @@ double semantic_score(double cosine, const SupportConfig& config) {
 
 }  // namespace
 
+bool WeightedTerm::found_in(const std::unordered_set<std::string>& terms) const {
+  if (terms.count(term)) return true;
+  return std::any_of(variants.begin(), variants.end(), [&](const std::vector<std::string>& v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(),
+                                     [&](const std::string& part) { return terms.count(part) > 0; });
+  });
+}
+
 std::vector<WeightedTerm> weigh_terms(const std::vector<std::string>& distinct_terms,
-                                      const TermIdf& idf) {
+                                      const TermIdf& idf, const ContentTermExtractor* extractor) {
   std::vector<WeightedTerm> out;
   out.reserve(distinct_terms.size());
   for (const std::string& term : distinct_terms) {
     double weight = idf ? idf(term) : 1.0;
     if (!(weight >= kMinWeight)) weight = kMinWeight;  // also catches NaN
-    out.push_back({term, weight, ContentTermExtractor::is_exact(term)});
+    WeightedTerm weighted{term, weight, ContentTermExtractor::is_exact(term), {}};
+    if (extractor) {
+      for (const std::string& spelling : extractor->numbers().others(term)) {
+        weighted.variants.push_back({spelling});
+      }
+    }
+    out.push_back(std::move(weighted));
   }
   return out;
 }
 
 std::vector<WeightedTerm> weigh_terms(std::string_view text, const ContentTermExtractor& extractor,
                                       const TermIdf& idf) {
-  return weigh_terms(extractor.distinct_terms(text), idf);
+  return weigh_terms(extractor.distinct_terms(text), idf, &extractor);
 }
 
 Support score_support(const std::vector<WeightedTerm>& claim, const PassageEvidence& evidence,
@@ -50,15 +64,15 @@ Support score_support(const std::vector<WeightedTerm>& claim, const PassageEvide
       double covered = 0;
       bool exact_missing = false;
       for (const WeightedTerm& term : claim) {
-        const bool in_unit = evidence.sentences[first].terms.count(term.term) ||
-                             (last != first && evidence.sentences[last].terms.count(term.term));
+        const bool in_unit = term.found_in(evidence.sentences[first].terms) ||
+                             (last != first && term.found_in(evidence.sentences[last].terms));
         if (in_unit) {
           covered += term.weight;
           continue;
         }
-        const bool in_title = evidence.title_terms.count(term.term) > 0;
+        const bool in_title = term.found_in(evidence.title_terms);
         if (term.exact && !in_title) exact_missing = true;
-        if (in_title || evidence.all_terms.count(term.term)) {
+        if (in_title || term.found_in(evidence.all_terms)) {
           covered += config.context_credit * term.weight;
         }
       }

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "chat/passage_evidence.h"
@@ -29,6 +30,12 @@ struct WeightedTerm {
   std::string term;
   double weight = 1;
   bool exact = false;
+  // Other ways a text may state the term, each a set of analysed terms that must all occur:
+  // a number's other spellings ({"ii"} for "2"), a compound's parts ({"super", "bowl"}).
+  std::vector<std::vector<std::string>> variants;
+
+  // Whether `terms` holds the term or one of its variants.
+  bool found_in(const std::unordered_set<std::string>& terms) const;
 };
 
 struct SupportConfig {
@@ -49,11 +56,13 @@ struct Support {
 };
 
 // The distinct content terms of `text` with their weights (idf, or 1 without `idf`; never
-// below 0.05 so that a term every document holds still counts a little).
+// below 0.05 so that a term every document holds still counts a little) and, given the
+// extractor, the other spellings of numbers among them.
 std::vector<WeightedTerm> weigh_terms(std::string_view text, const ContentTermExtractor& extractor,
                                       const TermIdf& idf);
 std::vector<WeightedTerm> weigh_terms(const std::vector<std::string>& distinct_terms,
-                                      const TermIdf& idf);
+                                      const TermIdf& idf,
+                                      const ContentTermExtractor* extractor = nullptr);
 
 // `sentence_cosines`, when not empty, holds the cosine between the claim and each sentence
 // of `evidence` (same order). A claim without content terms has support 0.

@@ -27,7 +27,8 @@ constexpr std::string_view kFunctionWords[] = {
 
 }  // namespace
 
-ContentTermExtractor::ContentTermExtractor(const Analyzer& analyzer) : analyzer_(analyzer) {
+ContentTermExtractor::ContentTermExtractor(const Analyzer& analyzer)
+    : analyzer_(analyzer), numbers_(analyzer) {
   std::vector<std::string> terms;
   for (std::string_view word : kFunctionWords) {
     terms.clear();

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "chat/number_spellings.h"
 #include "text/analyzer.h"
 
 namespace ragd {
@@ -45,9 +46,12 @@ class ContentTermExtractor {
   bool is_function_word(std::string_view term) const;
   static bool is_exact(std::string_view term);
   const Analyzer& analyzer() const { return analyzer_; }
+  // Other spellings of the numbers among analysed terms ("2" -> "ii", "two", "second").
+  const NumberSpellings& numbers() const { return numbers_; }
 
  private:
   const Analyzer& analyzer_;
+  NumberSpellings numbers_;
   std::unordered_set<std::string> function_words_;  // analysed forms
 };
 

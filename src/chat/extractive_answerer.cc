@@ -5,6 +5,7 @@
 
 #include "chat/citation_parser.h"
 #include "chat/claim_support.h"
+#include "chat/compound_words.h"
 #include "chat/passage_evidence.h"
 
 namespace ragd {
@@ -101,6 +102,22 @@ double cosine(const std::vector<float>& a, const std::vector<float>& b) {
   return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0;
 }
 
+// Whether one of the first `count` passages writes the two `parts` as adjacent words.
+bool written_apart(const std::vector<std::string>& parts, const std::vector<Passage>& passages,
+                   size_t count, const ContentTermExtractor& extractor) {
+  std::vector<ContentTerm> terms;
+  for (size_t p = 0; p < count; ++p) {
+    for (std::string_view text : {std::string_view(passages[p].title), std::string_view(passages[p].text)}) {
+      terms.clear();
+      extractor.extract(text, terms);
+      for (size_t i = 0; i + 1 < terms.size(); ++i) {
+        if (terms[i].term == parts[0] && terms[i + 1].term == parts[1]) return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 ExtractiveAnswerer::ExtractiveAnswerer(const Analyzer& analyzer, ExtractiveAnswererConfig config,
@@ -122,10 +139,10 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
                                             const std::vector<Passage>& passages) const {
   ExtractiveAnswer out;
   out.answer_type = detect_answer_type(question);
-  const std::vector<WeightedTerm> terms =
+  std::vector<WeightedTerm> terms =
       weigh_terms(query_terms.empty() ? extractor_.distinct_terms(question)
                                       : extractor_.filter(query_terms),
-                  idf_);
+                  idf_, &extractor_);
   double total = 0;
   for (const WeightedTerm& t : terms) total += t.weight;
 
@@ -136,6 +153,19 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
     evidence.push_back(PassageEvidence::build(passages[p], extractor_));
   }
 
+  // A term the collection lacks may be two words a passage writes side by side
+  // ("superbowl" for "Super Bowl"); the pair then stands in for it.
+  if (document_frequency_) {
+    for (WeightedTerm& t : terms) {
+      if (t.exact || document_frequency_(t.term) != 0) continue;
+      std::vector<std::string> parts =
+          split_compound(t.term, extractor_.analyzer(), document_frequency_);
+      if (!parts.empty() && written_apart(parts, passages, considered, extractor_)) {
+        t.variants.push_back(std::move(parts));
+      }
+    }
+  }
+
   std::vector<Candidate> candidates;
   if (total > 0) {
     const std::unordered_set<std::string> question_words = surface_words(question);
@@ -143,7 +173,7 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
       const PassageEvidence& e = evidence[p];
       double found = 0;
       for (const WeightedTerm& t : terms) {
-        if (e.all_terms.count(t.term) || e.title_terms.count(t.term)) found += t.weight;
+        if (t.found_in(e.all_terms) || t.found_in(e.title_terms)) found += t.weight;
       }
       out.passage_coverage = std::max(out.passage_coverage, found / total);
       for (size_t s = 0; s < e.sentences.size(); ++s) {
@@ -153,13 +183,13 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
         double covered = 0;
         bool exact_missing = false;
         for (const WeightedTerm& t : terms) {
-          if (t.exact && !sentence.terms.count(t.term) && !e.all_terms.count(t.term) &&
-              !e.title_terms.count(t.term)) {
+          if (t.exact && !t.found_in(sentence.terms) && !t.found_in(e.all_terms) &&
+              !t.found_in(e.title_terms)) {
             exact_missing = true;
           }
-          if (sentence.terms.count(t.term)) {
+          if (t.found_in(sentence.terms)) {
             covered += t.weight;
-          } else if (e.title_terms.count(t.term) || e.all_terms.count(t.term)) {
+          } else if (t.found_in(e.title_terms) || t.found_in(e.all_terms)) {
             covered += config_.context_credit * t.weight;
           }
         }
@@ -191,21 +221,27 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
   std::stable_partition(candidates.begin(), candidates.end(), may_lead);
   const bool lead_missing = !candidates.empty() && !may_lead(candidates.front());
   if (config_.abstain_on_unknown_term && document_frequency_) {
+    auto known = [&](const std::string& term) { return document_frequency_(term) != 0; };
     for (const WeightedTerm& t : terms) {
-      if (document_frequency_(t.term) == 0) {
+      const bool variant_known =
+          std::any_of(t.variants.begin(), t.variants.end(), [&](const auto& parts) {
+            return std::all_of(parts.begin(), parts.end(), known);
+          });
+      if (!known(t.term) && !variant_known) {
         out.unknown_term = t.term;
         break;
       }
     }
   }
-  bool abstain = candidates.empty() || lead_missing || out.coverage < config_.min_coverage ||
-                 candidates.front().coverage < config_.min_coverage;
+  const bool lexically_weak = candidates.empty() || out.coverage < config_.min_coverage ||
+                              candidates.front().coverage < config_.min_coverage;
+  bool abstain = candidates.empty() || lead_missing;
   bool unknown_decides = !out.unknown_term.empty();
   if (!abstain && embed_ && config_.min_semantic > 0) {
     std::vector<std::string> texts{std::string(question)};
     for (const Candidate& c : candidates) {
       if (texts.size() > config_.semantic_candidates || !may_lead(c) ||
-          c.coverage < config_.min_coverage) {
+          (!lexically_weak && c.coverage < config_.min_coverage)) {
         break;
       }
       const PassageEvidence& e = evidence[c.passage];
@@ -217,8 +253,14 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
         out.semantic = std::max(out.semantic, cosine((*vectors)[0], (*vectors)[i]));
       }
       if (out.semantic < config_.min_semantic) abstain = true;
+      // Few shared words but the same meaning: a paraphrase, not a different subject.
+      if (lexically_weak && out.semantic < config_.semantic_rescue) abstain = true;
       if (out.semantic >= config_.unknown_term_semantic) unknown_decides = false;
+    } else if (lexically_weak) {
+      abstain = true;
     }
+  } else if (lexically_weak) {
+    abstain = true;
   }
   if (unknown_decides) abstain = true;
   if (!abstain) out.unknown_term.clear();

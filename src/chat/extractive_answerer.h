@@ -69,6 +69,9 @@ struct ExtractiveAnswererConfig {
   // nq-open-oracle and the winery sets (docs/benchmarks.md, "Grounded answers").
   double min_semantic = 0.3;
   double unknown_term_semantic = 0.55;
+  // A lead below min_coverage still answers when its cosine with the question reaches this:
+  // the passage says it in other words.
+  double semantic_rescue = 0.6;
   size_t semantic_candidates = 3;
   double duplicate_overlap = 0.7;  // term overlap (of the smaller set) that makes a duplicate
   size_t max_answer_bytes = 1200;  // further sentences are not added beyond this

@@ -143,6 +143,56 @@ TEST_F(ExtractiveAnswererTest, SemanticRelevanceDecidesWithAnEmbedder) {
   EXPECT_EQ(calls, 0u);
 }
 
+TEST_F(ExtractiveAnswererTest, NumbersAndCompoundsMatchTheirOtherSpellings) {
+  std::vector<Passage> passages = {
+      passage(1, "Super Bowl LII",
+              "The Eagles won Super Bowl LII in February 2018. It was their first title."),
+      passage(2, "World War II", "World War II ended in the Pacific in September 1945."),
+  };
+  DocumentFrequencies df;
+  ContentTermExtractor extractor(analyzer_);
+  for (const Passage& p : passages) df.add_document(extractor.distinct_terms(p.text));
+  ExtractiveAnswerer answerer(analyzer_, {}, df.as_function(), df.frequency_function());
+  // "2" is written "II" in the passage: not a missing number.
+  ExtractiveAnswer war = answerer.answer("When did world war 2 end in the pacific?", passages);
+  ASSERT_FALSE(war.abstained) << war.text;
+  EXPECT_NE(war.text.find("September 1945 [2]"), std::string::npos) << war.text;
+  // "superbowl" never occurs, but "Super Bowl" does, side by side: not an unknown term.
+  ExtractiveAnswer bowl = answerer.answer("When was the eagles superbowl title?", passages);
+  ASSERT_FALSE(bowl.abstained) << bowl.text;
+  EXPECT_TRUE(bowl.unknown_term.empty());
+  EXPECT_NE(bowl.text.find("February 2018 [1]"), std::string::npos) << bowl.text;
+  // "bowlsuper" splits into known words too, but no passage writes them in that order.
+  EXPECT_TRUE(answerer.answer("When was the eagles bowlsuper title?", passages).abstained);
+  // A different number is still missing.
+  EXPECT_TRUE(answerer.answer("When did world war 3 end in the pacific?", passages).abstained);
+}
+
+TEST_F(ExtractiveAnswererTest, SemanticRescueAnswersAParaphraseWithFewSharedWords) {
+  DocumentFrequencies df;
+  ContentTermExtractor extractor(analyzer_);
+  for (const Passage& p : passages_) df.add_document(extractor.distinct_terms(p.text));
+  df.add_document({"canin", "companion", "permit", "outdoor", "seat"});
+  size_t calls = 0;
+  // Few of the question's words are in the passages ("dogs" only), but it means the dog
+  // sentences: the cosine rescues it.
+  const std::string question = "Are canine companions permitted at outdoor seating with dogs?";
+  ExtractiveAnswererConfig no_rescue;
+  no_rescue.semantic_rescue = 1.01;
+  ExtractiveAnswerer strict(analyzer_, no_rescue, df.as_function(), df.frequency_function(),
+                            dog_axis_embedder(&calls));
+  EXPECT_TRUE(strict.answer(question, passages_).abstained);
+  ExtractiveAnswerer rescuing(analyzer_, {}, df.as_function(), df.frequency_function(),
+                              dog_axis_embedder(&calls));
+  ExtractiveAnswer rescued = rescuing.answer(question, passages_);
+  ASSERT_FALSE(rescued.abstained) << rescued.text;
+  EXPECT_LT(rescued.coverage, rescuing.config().min_coverage);
+  EXPECT_NE(rescued.text.find("[2]"), std::string::npos) << rescued.text;
+  // Without a model the lexical bar stands.
+  ExtractiveAnswerer lexical(analyzer_, {}, df.as_function(), df.frequency_function());
+  EXPECT_TRUE(lexical.answer(question, passages_).abstained);
+}
+
 TEST_F(ExtractiveAnswererTest, AnswerTypeCuesAndDetection) {
   EXPECT_EQ(detect_answer_type("who wrote the song"), AnswerType::kPerson);
   EXPECT_EQ(detect_answer_type("How many members are there"), AnswerType::kNumber);

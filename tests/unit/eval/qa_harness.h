@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,7 @@ inline ExtractiveAnswererConfig answerer_config_from_env() {
   config.max_sentences = static_cast<size_t>(env("RAGD_QA_SENTENCES", 3));
   config.min_semantic = env("RAGD_QA_SEMANTIC", config.min_semantic);
   config.unknown_term_semantic = env("RAGD_QA_UNKNOWN_SEMANTIC", config.unknown_term_semantic);
+  config.semantic_rescue = env("RAGD_QA_SEMANTIC_RESCUE", config.semantic_rescue);
   return config;
 }
 
@@ -154,16 +156,25 @@ inline EmbedTexts semantic_embedder_from_env() {
     return std::shared_ptr<SentenceEncoder>(std::move(loaded).value());
   }();
   if (!encoder) return {};
+  // The oracle and retrieval passes embed many of the same texts: remember them (the
+  // harness is single-threaded).
+  static std::unordered_map<std::string, std::vector<float>> seen;
   return [](const std::vector<std::string>& texts) -> Result<std::vector<std::vector<float>>> {
-    std::vector<std::string_view> views(texts.begin(), texts.end());
-    auto flat = encoder->embed(views);
-    if (!flat.is_ok()) return flat.status();
-    const size_t dim = encoder->dimension();
-    std::vector<std::vector<float>> rows;
-    for (size_t i = 0; i < texts.size(); ++i) {
-      rows.emplace_back(flat->begin() + static_cast<long>(i * dim),
-                        flat->begin() + static_cast<long>((i + 1) * dim));
+    std::vector<std::string_view> missing;
+    for (const std::string& text : texts) {
+      if (!seen.count(text)) missing.push_back(text);
     }
+    if (!missing.empty()) {
+      auto flat = encoder->embed(missing);
+      if (!flat.is_ok()) return flat.status();
+      const size_t dim = encoder->dimension();
+      for (size_t i = 0; i < missing.size(); ++i) {
+        seen[std::string(missing[i])].assign(flat->begin() + static_cast<long>(i * dim),
+                                             flat->begin() + static_cast<long>((i + 1) * dim));
+      }
+    }
+    std::vector<std::vector<float>> rows;
+    for (const std::string& text : texts) rows.push_back(seen.at(text));
     return rows;
   };
 }
