@@ -36,6 +36,58 @@ std::string render_marker(const std::vector<int>& numbers) {
   return out;
 }
 
+// Re-scores with sentence cosines the citations in `supports` below the threshold, keeping
+// the better of the lexical and the combined score. One embedding call holds every claim
+// concerned and every sentence of the passages they cite. Returns false (supports
+// untouched) when nothing needed it or the embedding failed.
+bool rescue_semantically(const EmbedTexts& embed, const CitationVerifierConfig& config,
+                         const ParsedAnswer& parsed, const std::map<int, size_t>& by_number,
+                         const std::vector<std::optional<PassageEvidence>>& evidence,
+                         const std::vector<std::vector<WeightedTerm>>& claims,
+                         std::vector<std::map<int, Support>>& supports) {
+  auto weak = [&](const Support& support) { return support.score < config.threshold; };
+  std::vector<std::string> texts;
+  std::vector<size_t> claim_row(parsed.sentences.size(), SIZE_MAX);
+  std::vector<size_t> first_row(evidence.size(), SIZE_MAX);
+  for (size_t s = 0; s < parsed.sentences.size(); ++s) {
+    if (claims[s].empty()) continue;  // no content terms: nothing a cosine could support
+    for (const auto& [n, support] : supports[s]) {
+      if (!weak(support)) continue;
+      if (claim_row[s] == SIZE_MAX) {
+        claim_row[s] = texts.size();
+        texts.push_back(parsed.sentences[s].claim);
+      }
+      const size_t p = by_number.at(n);
+      if (first_row[p] != SIZE_MAX) continue;
+      first_row[p] = texts.size();
+      for (const EvidenceSentence& sentence : evidence[p]->sentences) {
+        texts.emplace_back(evidence[p]->text(sentence));
+      }
+    }
+  }
+  if (texts.empty()) return false;
+  auto vectors = embed(texts);
+  bool usable = vectors.is_ok() && vectors->size() == texts.size() && !vectors->front().empty();
+  if (usable) {
+    for (const auto& v : *vectors) usable = usable && v.size() == vectors->front().size();
+  }
+  if (!usable) return false;
+  for (size_t s = 0; s < parsed.sentences.size(); ++s) {
+    if (claim_row[s] == SIZE_MAX) continue;
+    for (auto& [n, support] : supports[s]) {
+      if (!weak(support)) continue;
+      const size_t p = by_number.at(n);
+      std::vector<double> cosines;
+      for (size_t k = 0; k < evidence[p]->sentences.size(); ++k) {
+        cosines.push_back(cosine((*vectors)[claim_row[s]], (*vectors)[first_row[p] + k]));
+      }
+      Support combined = score_support(claims[s], *evidence[p], cosines, config.support);
+      if (combined.score > support.score) support = combined;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool VerifiedSentence::has_supported_citation() const {
@@ -72,67 +124,32 @@ VerifiedAnswer CitationVerifier::verify(std::string_view answer,
     }
   }
 
-  // Optional semantic support: one embedding call for every claim and cited sentence.
-  // cosines[s][p] holds the cosines of claim s against the sentences of passage p.
-  std::vector<std::map<size_t, std::vector<double>>> cosines(parsed.sentences.size());
-  bool semantic = false;
-  if (embed_) {
-    std::vector<std::string> texts;
-    std::vector<size_t> claim_row(parsed.sentences.size(), SIZE_MAX);
-    for (size_t s = 0; s < parsed.sentences.size(); ++s) {
-      if (parsed.sentences[s].citations.empty() || parsed.sentences[s].claim.empty()) continue;
-      claim_row[s] = texts.size();
-      texts.push_back(parsed.sentences[s].claim);
-    }
-    std::vector<size_t> first_row(passages.size(), SIZE_MAX);
-    for (size_t p = 0; p < passages.size(); ++p) {
-      if (!evidence[p]) continue;
-      first_row[p] = texts.size();
-      for (const EvidenceSentence& sentence : evidence[p]->sentences) {
-        texts.emplace_back(evidence[p]->text(sentence));
-      }
-    }
-    if (!texts.empty()) {
-      auto vectors = embed_(texts);
-      bool usable = vectors.is_ok() && vectors->size() == texts.size() && !vectors->front().empty();
-      if (usable) {
-        for (const auto& v : *vectors) usable = usable && v.size() == vectors->front().size();
-      }
-      if (usable) {
-        semantic = true;
-        for (size_t s = 0; s < parsed.sentences.size(); ++s) {
-          if (claim_row[s] == SIZE_MAX) continue;
-          for (int n : parsed.sentences[s].citations) {
-            const size_t p = by_number.at(n);
-            std::vector<double>& row = cosines[s][p];
-            for (size_t k = 0; k < evidence[p]->sentences.size(); ++k) {
-              row.push_back(cosine((*vectors)[claim_row[s]], (*vectors)[first_row[p] + k]));
-            }
-          }
-        }
-      }
+  // Lexical support first; semantic support (one embedding call) only for the citations
+  // lexical evidence leaves unsupported: it rescues paraphrases, and a claim whose words the
+  // passage states needs no model. supports[s]: passage number -> support.
+  std::vector<std::vector<WeightedTerm>> claims(parsed.sentences.size());
+  std::vector<std::map<int, Support>> supports(parsed.sentences.size());
+  static const std::vector<double> kNoCosines;
+  for (size_t s = 0; s < parsed.sentences.size(); ++s) {
+    claims[s] = weigh_terms(parsed.sentences[s].claim, extractor_, idf_);
+    for (int n : parsed.sentences[s].citations) {
+      supports[s][n] =
+          score_support(claims[s], *evidence[by_number.at(n)], kNoCosines, config_.support);
     }
   }
+  const bool semantic =
+      embed_ && rescue_semantically(embed_, config_, parsed, by_number, evidence, claims, supports);
 
   VerifiedAnswer out;
   out.semantic_used = semantic;
   out.invalid_removed = parsed.invalid_count();
-  // Per sentence: passage number -> support (for the marker rewrite and the cited list).
-  std::vector<std::map<int, Support>> supports(parsed.sentences.size());
-  static const std::vector<double> kNoCosines;
   for (size_t s = 0; s < parsed.sentences.size(); ++s) {
     const ParsedSentence& sentence = parsed.sentences[s];
-    const std::vector<WeightedTerm> claim = weigh_terms(sentence.claim, extractor_, idf_);
     VerifiedSentence verified;
     verified.text = sentence.claim;
     verified.invalid_citations = sentence.invalid_citations;
     for (int n : sentence.citations) {
-      const size_t p = by_number.at(n);
-      auto found = cosines[s].find(p);
-      const Support support =
-          score_support(claim, *evidence[p], found == cosines[s].end() ? kNoCosines : found->second,
-                        config_.support);
-      supports[s][n] = support;
+      const Support& support = supports[s][n];
       const bool supported = support.score >= config_.threshold && support.score > 0;
       if (!supported) ++out.unsupported;
       verified.citations.push_back({n, support.score, supported});

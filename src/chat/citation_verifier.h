@@ -2,9 +2,11 @@
 // and produces the answer a client may show.
 //
 // For each sentence (see citation_parser.h) and each passage it cites, a support score in
-// [0, 1] (see claim_support.h: lexical coverage of the claim's content terms, exact match of
-// numbers and identifiers, and cosine similarity when an embedding function is given). A
-// citation is supported when its score reaches `threshold`. Markers naming no given passage
+// [0, 1] (see claim_support.h): lexical coverage of the claim's content terms with exact
+// match of numbers and identifiers; when that falls below `threshold` and an embedding
+// function is given, the score combined with sentence cosines, if higher (a paraphrase). A
+// claim the passage states in its own words needs no embedding, so quoting answers cost
+// none. A citation is supported when its score reaches `threshold`. Markers naming no given passage
 // are always removed from the text; unsupported citations are removed (kRemove) or kept and
 // reported as unsupported (kFlag). Each cited passage resolves to its chunk, document and the
 // byte span, in the document's cleaned text, of the unit that best supports it.

@@ -109,35 +109,60 @@ TEST_F(CitationVerifierTest, CitedPassagesInOrderOfFirstUse) {
   EXPECT_EQ(out.cited[1].number, 1);
 }
 
-TEST_F(CitationVerifierTest, SemanticSupportCombinesAndFailureFallsBack) {
-  // A fake embedding: texts mentioning "dog" or "leash" point one way, the rest another.
-  EmbedTexts embed = [](const std::vector<std::string>& texts)
+TEST_F(CitationVerifierTest, SemanticSupportRescuesParaphrasesOnly) {
+  // A fake embedding: texts about dogs ("og", "leash", "pet") point one way, the rest another.
+  size_t calls = 0;
+  std::vector<std::string> embedded;
+  EmbedTexts embed = [&](const std::vector<std::string>& texts)
       -> Result<std::vector<std::vector<float>>> {
+    ++calls;
+    embedded.insert(embedded.end(), texts.begin(), texts.end());
     std::vector<std::vector<float>> out;
     for (const auto& t : texts) {
-      const bool dog = t.find("og") != std::string::npos || t.find("leash") != std::string::npos;
+      const bool dog = t.find("og") != std::string::npos || t.find("leash") != std::string::npos ||
+                       t.find("pet") != std::string::npos;
       out.push_back(dog ? std::vector<float>{1, 0} : std::vector<float>{0, 1});
     }
     return out;
   };
   CitationVerifier semantic(analyzer_, {}, {}, embed);
-  VerifiedAnswer out = semantic.verify("Dogs are welcome on a leash [2].", passages_);
-  EXPECT_TRUE(out.semantic_used);
-  EXPECT_TRUE(out.sentences[0].citations[0].supported);
+
+  // The passage states the claim in its own words: no embedding is needed.
+  VerifiedAnswer stated = semantic.verify("Dogs are welcome on a leash [2].", passages_);
+  EXPECT_EQ(calls, 0u);
+  EXPECT_FALSE(stated.semantic_used);
+  EXPECT_TRUE(stated.sentences[0].citations[0].supported);
+
+  // A paraphrase sharing two words of six: lexically unsupported, rescued by the cosine.
+  CitationVerifier lexical_only(analyzer_);
+  const std::string paraphrase = "Pets may join visitors on the Terrace when leashed [2].";
+  EXPECT_FALSE(lexical_only.verify(paraphrase, passages_).sentences[0].citations[0].supported);
+  VerifiedAnswer rescued = semantic.verify(paraphrase, passages_);
+  EXPECT_EQ(calls, 1u);
+  EXPECT_TRUE(rescued.semantic_used);
+  EXPECT_TRUE(rescued.sentences[0].citations[0].supported);
+  // Only the weak claim and the sentences of the passage it cites were embedded.
+  EXPECT_EQ(embedded.size(), 2u);
+
+  // A claim the passage neither states nor means stays unsupported.
+  VerifiedAnswer unrelated = semantic.verify("The tasting room opened in 2009 [2].", passages_);
+  EXPECT_TRUE(unrelated.semantic_used);
+  EXPECT_FALSE(unrelated.sentences[0].citations.empty());
+  EXPECT_EQ(unrelated.unsupported, 1u);
 
   EmbedTexts broken = [](const std::vector<std::string>&)
       -> Result<std::vector<std::vector<float>>> { return Status::io("down"); };
   CitationVerifier fallback(analyzer_, {}, {}, broken);
-  VerifiedAnswer lexical = fallback.verify("Dogs are welcome on a leash [2].", passages_);
+  VerifiedAnswer lexical = fallback.verify(paraphrase, passages_);
   EXPECT_FALSE(lexical.semantic_used);
-  EXPECT_TRUE(lexical.sentences[0].citations[0].supported);
+  EXPECT_FALSE(lexical.sentences[0].citations[0].supported);
 
   EmbedTexts wrong_count = [](const std::vector<std::string>&)
       -> Result<std::vector<std::vector<float>>> {
     return std::vector<std::vector<float>>{{1.0f}};
   };
   CitationVerifier ignored(analyzer_, {}, {}, wrong_count);
-  EXPECT_FALSE(ignored.verify("Dogs are welcome on a leash [2].", passages_).semantic_used);
+  EXPECT_FALSE(ignored.verify(paraphrase, passages_).semantic_used);
 }
 
 TEST_F(CitationVerifierTest, IdfWeightsRareTermsOverCommonOnes) {
