@@ -5,10 +5,10 @@
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/exit_codes.h"
+#include "cli/fusion_flags.h"
 #include "eval/beir_dataset.h"
 #include "eval/beir_eval.h"
 #include "eval/metrics.h"
-#include "retrieve/fusion.h"
 #include "retrieve/query_router.h"
 
 namespace ragd::cli {
@@ -23,9 +23,7 @@ struct BeirArgs {
   bool json = false;
   std::string mode = "lexical";
   size_t candidates = 100;
-  std::string fusion = "rrf";
-  double lexical_weight = 1.0;
-  double dense_weight = 1.0;
+  FusionFlags fusion;
 };
 
 struct MetricsArgs {
@@ -45,10 +43,9 @@ int run_beir(const BeirArgs& args) {
   if (!mode.is_ok()) return report_error(mode.status());
   options.mode = *mode;
   options.candidates = args.candidates;
-  auto fusion = parse_fusion_method(args.fusion);
+  auto fusion = fusion_config(args.fusion);
   if (!fusion.is_ok()) return report_error(fusion.status());
-  options.fusion.method = *fusion;
-  options.fusion.weights = {args.lexical_weight, args.dense_weight};
+  options.fusion = *fusion;
   auto report = run_beir_eval(data, args.dataset_dir, options);
   if (!report.is_ok()) return report_error(report.status());
   if (args.json) {
@@ -119,15 +116,7 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
                        "Hybrid: chunks taken from each retriever before fusion")
       ->default_val(100)
       ->check(CLI::Range(1, 10000));
-  beir_cmd->add_option("--fusion", beir->fusion, "Hybrid: rrf or weighted")
-      ->default_val("rrf")
-      ->check(CLI::IsMember({"rrf", "weighted"}));
-  beir_cmd->add_option("--lexical-weight", beir->lexical_weight, "Hybrid: lexical list weight")
-      ->default_val(1.0)
-      ->check(CLI::Range(0.0, 100.0));
-  beir_cmd->add_option("--dense-weight", beir->dense_weight, "Hybrid: dense list weight")
-      ->default_val(1.0)
-      ->check(CLI::Range(0.0, 100.0));
+  add_fusion_flags(beir_cmd, beir->fusion);
   beir_cmd->add_flag("--json", beir->json,
                      "One JSON object: dataset, mode, model, fusion, queries, ndcg@10, "
                      "recall@100, mrr@10, map@100, latency_ms {p50, p99}, qps, index_seconds, "

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/exit_codes.h"
+#include "cli/fusion_flags.h"
 #include "common/dates.h"
 #include "jobs/collection_handle.h"
 #include "jobs/source_scan.h"
@@ -30,9 +31,7 @@ struct SearchArgs {
   bool json = false;
   std::string mode = "auto";
   size_t candidates = 100;
-  std::string fusion = "rrf";
-  double lexical_weight = 1.0;
-  double dense_weight = 1.0;
+  FusionFlags fusion;
 };
 
 Result<std::optional<int32_t>> parse_date_flag(const std::string& flag, const std::string& value) {
@@ -132,10 +131,9 @@ int run_search(const SearchArgs& args) {
   if (!mode.is_ok()) return report_error(mode.status());
   request.mode = *mode;
   request.candidates = args.candidates;
-  auto fusion = parse_fusion_method(args.fusion);
+  auto fusion = fusion_config(args.fusion);
   if (!fusion.is_ok()) return report_error(fusion.status());
-  request.fusion.method = *fusion;
-  request.fusion.weights = {args.lexical_weight, args.dense_weight};
+  request.fusion = *fusion;
 
   DataDir data(resolve_data_dir(args.data));
   OpenCollectionOptions open_options;
@@ -206,16 +204,7 @@ void add_search_command(CLI::App& app, CommandRunner& runner) {
                   "Hybrid: candidates taken from each retriever before fusion")
       ->default_val(100)
       ->check(CLI::Range(1, 10000));
-  cmd->add_option("--fusion", args->fusion,
-                  "Hybrid: rrf (reciprocal rank fusion, k=60) or weighted (min-max normalised sum)")
-      ->default_val("rrf")
-      ->check(CLI::IsMember({"rrf", "weighted"}));
-  cmd->add_option("--lexical-weight", args->lexical_weight, "Hybrid: weight of the lexical list")
-      ->default_val(1.0)
-      ->check(CLI::Range(0.0, 100.0));
-  cmd->add_option("--dense-weight", args->dense_weight, "Hybrid: weight of the dense list")
-      ->default_val(1.0)
-      ->check(CLI::Range(0.0, 100.0));
+  add_fusion_flags(cmd, args->fusion);
   cmd->callback([&runner, args] { runner = [args] { return run_search(*args); }; });
 }
 

@@ -82,4 +82,9 @@ std::vector<FusedChunk> fuse(const std::vector<std::vector<ScoredChunk>>& lists,
              : weighted_sum_fusion(lists, config.weights);
 }
 
+std::vector<double> default_hybrid_weights(FusionMethod method) {
+  return method == FusionMethod::kWeighted ? std::vector<double>{0.3, 0.7}
+                                           : std::vector<double>{1.0, 1.0};
+}
+
 }  // namespace ragd

@@ -80,7 +80,7 @@ def test_response_reports_strategy_and_candidates(dense_ragd):
     hybrid = dense_ragd.search("--mode", "hybrid", "-k", "5", "--candidates", "50",
                                "what do members get?")
     assert hybrid["mode"] == "hybrid" and hybrid["strategy"] == "hybrid"
-    assert hybrid["fusion"] == "rrf"
+    assert hybrid["fusion"] == "weighted"  # the default: lexical 0.3, dense 0.7
     assert hybrid["candidates"]["dense"] == 50
     assert 0 < hybrid["candidates"]["lexical"] <= 50
     assert len(hybrid["results"]) == 5
@@ -88,7 +88,12 @@ def test_response_reports_strategy_and_candidates(dense_ragd):
         assert hit["lexical_rank"] > 0 or hit["dense_rank"] > 0
     scores = [h["score"] for h in hybrid["results"]]
     assert scores == sorted(scores, reverse=True)
-    assert scores[0] <= 2 / 61 + 1e-6  # an RRF score: at best first in both lists
+    assert scores[0] <= 1.0 + 1e-6  # normalised scores weighted 0.3 + 0.7
+
+    rrf = dense_ragd.search("--mode", "hybrid", "--fusion", "rrf", "-k", "5",
+                            "what do members get?")
+    assert rrf["fusion"] == "rrf"
+    assert rrf["results"][0]["score"] <= 2 / 61 + 1e-6  # at best first in both lists
 
     short = dense_ragd.search("opening hours")  # --mode auto is the default
     assert short["mode"] == "auto" and short["strategy"] == "lexical"
@@ -102,7 +107,7 @@ def test_response_reports_strategy_and_candidates(dense_ragd):
     assert abs(weighted["results"][0]["score"] - 1.0) < 1e-5  # the best dense hit, normalised
 
     text = dense_ragd.run("search", "--mode", "hybrid", "members", check=0).stdout
-    assert text.startswith("strategy: hybrid (rrf of ")
+    assert text.startswith("strategy: hybrid (weighted of ")
 
 
 def test_dense_filters(dense_ragd):
@@ -236,7 +241,7 @@ def test_eval_beir_modes_match_pytrec_eval(ragd, tmp_path, mode):
     result = ragd.run("eval", "beir", dataset, "--mode", mode, "--json", "--run", run_file, check=0)
     report = json.loads(result.stdout)
     assert report["mode"] == mode and report["model"].startswith("native:")
-    assert report["fusion"] == ("" if mode == "dense" else "rrf")
+    assert report["fusion"] == ("" if mode == "dense" else "weighted")
     reference = pytrec_means(dataset / "qrels" / "test.tsv", run_file)
     for key in ("ndcg@10", "recall@100", "map@100", "mrr@10"):
         assert abs(report[key] - reference[key]) < 1e-9, key

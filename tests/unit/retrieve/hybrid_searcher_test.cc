@@ -96,15 +96,26 @@ TEST_F(HybridSearcherTest, HybridFusesBothListsAndReportsThem) {
   auto response = dense_searcher().search(r);
   ASSERT_TRUE(response.is_ok()) << response.status().to_string();
   EXPECT_EQ(response->strategy, "hybrid");
-  EXPECT_EQ(response->fusion, "rrf");
+  // The default fusion: the weighted sum, lexical 0.3 and dense 0.7.
+  EXPECT_EQ(response->fusion, "weighted");
   EXPECT_EQ(response->dense_candidates, 3u);
   EXPECT_GE(response->lexical_candidates, 1u);
   ASSERT_FALSE(response->hits.empty());
   EXPECT_EQ(response->hits[0].document_key, "a");
-  // Rank 1 in both lists: 2 / 61.
-  EXPECT_NEAR(response->hits[0].score, 2.0 / 61, 1e-6);
+  // Best in both lists: normalised 1 in each, 0.3 + 0.7.
+  EXPECT_NEAR(response->hits[0].score, 1.0, 1e-6);
   EXPECT_EQ(response->hits[0].lexical_rank, 1);
   EXPECT_EQ(response->hits[0].dense_rank, 1);
+
+  r.fusion.method = FusionMethod::kRrf;
+  r.fusion.weights = default_hybrid_weights(FusionMethod::kRrf);
+  auto rrf = dense_searcher().search(r);
+  ASSERT_TRUE(rrf.is_ok()) << rrf.status().to_string();
+  EXPECT_EQ(rrf->fusion, "rrf");
+  ASSERT_FALSE(rrf->hits.empty());
+  EXPECT_EQ(rrf->hits[0].document_key, "a");
+  // Rank 1 in both lists: 2 / 61.
+  EXPECT_NEAR(rrf->hits[0].score, 2.0 / 61, 1e-6);
 }
 
 TEST_F(HybridSearcherTest, AutoRoutesShortQueriesLexicalAndQuestionsHybrid) {
