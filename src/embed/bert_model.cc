@@ -91,7 +91,7 @@ Result<BertConfig> BertConfig::parse(const std::string& json_text) {
 }
 
 Result<BertModel> BertModel::load(const BertConfig& config, const SafetensorsFile& weights,
-                                  bool int8) {
+                                  WeightPrecision precision) {
   std::string prefix;
   if (!weights.contains("embeddings.word_embeddings.weight") &&
       weights.contains("bert.embeddings.word_embeddings.weight")) {
@@ -101,7 +101,7 @@ Result<BertModel> BertModel::load(const BertConfig& config, const SafetensorsFil
   const int64_t inter = static_cast<int64_t>(config.intermediate_size);
   BertModel m;
   m.config_ = config;
-  m.int8_ = int8;
+  m.precision_ = precision;
   auto read = [&](const std::string& name, std::vector<int64_t> shape,
                   std::vector<float>& dst) { return read_into(weights, prefix + name, shape, dst); };
   RAGD_RETURN_IF_ERROR(read("embeddings.word_embeddings.weight",
@@ -127,10 +127,9 @@ Result<BertModel> BertModel::load(const BertConfig& config, const SafetensorsFil
   for (size_t c = 0; c < config.hidden_size; ++c) m.qkv_scale_[c] = q_scale;
 
   auto finish_linear = [&](LinearLayer& l) {
-    if (int8) {
-      l.quantized = quantize_weights(l.weight.data(), l.out, l.in);
-      std::vector<float>().swap(l.weight);
-    }
+    if (precision == WeightPrecision::kFloat32) return;
+    l.quantized = quantize_weights(l.weight.data(), l.out, l.in);
+    if (precision == WeightPrecision::kInt8) std::vector<float>().swap(l.weight);
   };
 
   m.layers_.resize(config.num_layers);
@@ -193,8 +192,8 @@ size_t BertModel::weight_bytes() const {
 }
 
 void BertModel::linear(const LinearLayer& layer, const float* x, size_t rows, float* y,
-                       BertScratch& scratch) const {
-  if (!layer.quantized.empty()) {
+                       BertScratch& scratch, bool int8) const {
+  if (!layer.quantized.empty() && (int8 || layer.weight.empty())) {
     int8_gemm(x, rows, layer.quantized, y, scratch.quantized);
     return;
   }
@@ -231,7 +230,7 @@ void BertModel::attention(const float* qkv, const std::vector<size_t>& offsets, 
 }
 
 Status BertModel::forward(const std::vector<int32_t>& ids, const std::vector<size_t>& offsets,
-                          BertScratch& scratch) const {
+                          BertScratch& scratch, bool int8) const {
   const size_t rows = ids.size();
   const size_t hidden = config_.hidden_size;
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != rows) {
@@ -276,19 +275,19 @@ Status BertModel::forward(const std::vector<int32_t>& ids, const std::vector<siz
                                    embedding_ln_beta_.data(), config_.layer_norm_eps);
 
   for (const BertLayer& layer : layers_) {
-    linear(layer.qkv, x, rows, scratch.qkv.data(), scratch);
+    linear(layer.qkv, x, rows, scratch.qkv.data(), scratch, int8);
     kernels::add_bias_scale(scratch.qkv.data(), rows, 3 * hidden, layer.qkv.bias.data(),
                             qkv_scale_.data());
     attention(scratch.qkv.data(), offsets, scratch.context.data(), scratch);
-    linear(layer.attention_out, scratch.context.data(), rows, scratch.projected.data(), scratch);
+    linear(layer.attention_out, scratch.context.data(), rows, scratch.projected.data(), scratch, int8);
     kernels::add_residual_layer_norm(x, scratch.projected.data(), rows, hidden,
                                      layer.attention_out.bias.data(),
                                      layer.attention_ln_gamma.data(),
                                      layer.attention_ln_beta.data(), config_.layer_norm_eps);
-    linear(layer.intermediate, x, rows, scratch.intermediate.data(), scratch);
+    linear(layer.intermediate, x, rows, scratch.intermediate.data(), scratch, int8);
     kernels::add_bias_gelu(scratch.intermediate.data(), rows, config_.intermediate_size,
                            layer.intermediate.bias.data());
-    linear(layer.output, scratch.intermediate.data(), rows, scratch.projected.data(), scratch);
+    linear(layer.output, scratch.intermediate.data(), rows, scratch.projected.data(), scratch, int8);
     kernels::add_residual_layer_norm(x, scratch.projected.data(), rows, hidden,
                                      layer.output.bias.data(), layer.output_ln_gamma.data(),
                                      layer.output_ln_beta.data(), config_.layer_norm_eps);

@@ -38,9 +38,9 @@ struct BertConfig {
 struct LinearLayer {
   size_t out = 0;
   size_t in = 0;
-  std::vector<float> weight;  // empty once quantised
+  std::vector<float> weight;  // empty when only int8 weights are held
   std::vector<float> bias;
-  Int8Matrix quantized;       // used when weight is empty
+  Int8Matrix quantized;       // empty when only float32 weights are held
 };
 
 struct BertLayer {
@@ -59,33 +59,38 @@ struct BertScratch {
   Int8Activations quantized;
 };
 
+// Which weights of the encoder layers' linear layers load() keeps: float32; int8
+// (quantised per output channel, the float copies dropped); or both, forward() choosing per
+// call (int8 for a short query, where float32 GEMMs are slowest, float32 for passages).
+enum class WeightPrecision { kFloat32, kInt8, kBoth };
+
 class BertModel {
  public:
   // Reads every tensor named by the standard BertModel layout (optionally under a "bert."
-  // prefix) and checks its shape against `config`. With `int8`, the encoder layers' linear
-  // weights are quantised (per output channel) and their float copies dropped.
+  // prefix) and checks its shape against `config`.
   static Result<BertModel> load(const BertConfig& config, const SafetensorsFile& weights,
-                                bool int8);
+                                WeightPrecision precision);
 
   // Runs the sequences ids[offsets[i] .. offsets[i+1]) (each <= max_position_embeddings
   // ids, every id < vocab_size) as one packed batch. On return scratch.hidden holds the last
-  // layer's output, one row of hidden_size floats per token, in input order.
+  // layer's output, one row of hidden_size floats per token, in input order. `int8` selects
+  // the int8 weights when both are held (a model holding one kind always uses that kind).
   Status forward(const std::vector<int32_t>& ids, const std::vector<size_t>& offsets,
-                 BertScratch& scratch) const;
+                 BertScratch& scratch, bool int8 = false) const;
 
   const BertConfig& config() const { return config_; }
-  bool int8() const { return int8_; }
+  WeightPrecision precision() const { return precision_; }
   // Bytes held by the weights (for reports).
   size_t weight_bytes() const;
 
  private:
   void linear(const LinearLayer& layer, const float* x, size_t rows, float* y,
-              BertScratch& scratch) const;
+              BertScratch& scratch, bool int8) const;
   void attention(const float* qkv, const std::vector<size_t>& offsets, float* context,
                  BertScratch& scratch) const;
 
   BertConfig config_;
-  bool int8_ = false;
+  WeightPrecision precision_ = WeightPrecision::kFloat32;
   std::vector<float> word_embeddings_, position_embeddings_, token_type_embeddings_;
   std::vector<float> embedding_ln_gamma_, embedding_ln_beta_;
   std::vector<float> qkv_scale_;  // 1/sqrt(head_dim) over the query columns, 1 elsewhere

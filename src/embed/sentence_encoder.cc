@@ -84,7 +84,7 @@ class NativeSentenceEncoder final : public SentenceEncoder {
   void give_back(std::unique_ptr<WorkerScratch> scratch);
   Status run_batch(const std::vector<std::vector<int32_t>>& tokens,
                    const std::vector<size_t>& order, const Batch& batch, WorkerScratch& scratch,
-                   float* out) const;
+                   bool int8, float* out) const;
 
   WordPieceTokenizer tokenizer_;
   BertModel model_;
@@ -115,7 +115,7 @@ void NativeSentenceEncoder::give_back(std::unique_ptr<WorkerScratch> scratch) {
 
 Status NativeSentenceEncoder::run_batch(const std::vector<std::vector<int32_t>>& tokens,
                                         const std::vector<size_t>& order, const Batch& batch,
-                                        WorkerScratch& scratch, float* out) const {
+                                        WorkerScratch& scratch, bool int8, float* out) const {
   scratch.ids.clear();
   scratch.offsets.assign(1, 0);
   for (size_t i = batch.first; i < batch.first + batch.count; ++i) {
@@ -123,7 +123,7 @@ Status NativeSentenceEncoder::run_batch(const std::vector<std::vector<int32_t>>&
     scratch.ids.insert(scratch.ids.end(), t.begin(), t.end());
     scratch.offsets.push_back(scratch.ids.size());
   }
-  RAGD_RETURN_IF_ERROR(model_.forward(scratch.ids, scratch.offsets, scratch.bert));
+  RAGD_RETURN_IF_ERROR(model_.forward(scratch.ids, scratch.offsets, scratch.bert, int8));
   const size_t dim = dimension();
   scratch.pooled.resize(batch.count * dim);
   pool_sequences(scratch.bert.hidden.data(), scratch.offsets, dim, pooling_, normalize_,
@@ -139,6 +139,7 @@ Result<std::vector<float>> NativeSentenceEncoder::embed(
   const size_t n = texts.size();
   if (n == 0) return std::vector<float>();
   const std::string& prefix = purpose == EmbedPurpose::kQuery ? query_prefix_ : passage_prefix_;
+  const bool int8 = purpose == EmbedPurpose::kQuery;  // used only when both weights are held
 
   std::vector<std::vector<int32_t>> tokens(n);
   auto tokenize_range = [&](size_t begin, size_t end) {
@@ -185,7 +186,7 @@ Result<std::vector<float>> NativeSentenceEncoder::embed(
     plan();
     auto scratch = take_scratch();
     for (const Batch& batch : batches) {
-      Status s = run_batch(tokens, order, batch, *scratch, out.data());
+      Status s = run_batch(tokens, order, batch, *scratch, int8, out.data());
       if (!s.is_ok()) {
         give_back(std::move(scratch));
         return s;
@@ -209,7 +210,7 @@ Result<std::vector<float>> NativeSentenceEncoder::embed(
   auto work = [&] {
     auto scratch = take_scratch();
     for (size_t b = next.fetch_add(1); b < batches.size(); b = next.fetch_add(1)) {
-      Status s = run_batch(tokens, order, batches[b], *scratch, out.data());
+      Status s = run_batch(tokens, order, batches[b], *scratch, int8, out.data());
       if (!s.is_ok()) {
         std::lock_guard lock(error_mutex);
         if (first_error.is_ok()) first_error = s;
@@ -334,7 +335,10 @@ Result<std::unique_ptr<SentenceEncoder>> SentenceEncoder::load(const EncoderOpti
 
   auto weights = SafetensorsFile::open(weights_path.string());
   if (!weights.is_ok()) return weights.status();
-  auto model = BertModel::load(*config, *weights, options.int8);
+  const WeightPrecision precision = options.int8           ? WeightPrecision::kInt8
+                                    : options.int8_queries ? WeightPrecision::kBoth
+                                                           : WeightPrecision::kFloat32;
+  auto model = BertModel::load(*config, *weights, precision);
   if (!model.is_ok()) return model.status();
 
   // Everything that changes the vectors goes into the id: weights, config, pooling,

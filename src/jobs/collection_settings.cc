@@ -40,7 +40,7 @@ nlohmann::ordered_json embedding_settings_to_json(const EmbeddingSettings& e) {
           {"url", e.url},                   {"model", e.model},
           {"batch_size", e.batch_size},     {"max_length", e.max_length},
           {"query_prefix", e.query_prefix}, {"passage_prefix", e.passage_prefix},
-          {"int8", e.int8}};
+          {"int8", e.int8},                 {"int8_queries", e.int8_queries}};
 }
 
 }  // namespace
@@ -78,7 +78,8 @@ Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) 
   if (auto it = json.find("embedding"); it != json.end()) {
     RAGD_RETURN_IF_ERROR(check_keys(*it, "embedding",
                                     {"provider", "model_dir", "url", "model", "batch_size",
-                                     "max_length", "query_prefix", "passage_prefix", "int8"}));
+                                     "max_length", "query_prefix", "passage_prefix", "int8",
+                                     "int8_queries"}));
     EmbeddingSettings& e = settings.embedding;
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "provider", e.provider));
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "model_dir", e.model_dir));
@@ -89,6 +90,7 @@ Result<CollectionSettings> CollectionSettings::from_json(std::string_view text) 
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "query_prefix", e.query_prefix));
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "passage_prefix", e.passage_prefix));
     RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "int8", e.int8));
+    RAGD_RETURN_IF_ERROR(read_key(*it, "embedding", "int8_queries", e.int8_queries));
   }
   RAGD_RETURN_IF_ERROR(settings.validate());
   return settings;

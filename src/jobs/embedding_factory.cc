@@ -60,6 +60,7 @@ Result<EmbeddingSetup> make_embedding_provider(const EmbeddingSettings& settings
   options.query_prefix = settings.query_prefix;
   options.passage_prefix = settings.passage_prefix;
   options.int8 = settings.int8;
+  options.int8_queries = settings.int8_queries;
   auto encoder = SentenceEncoder::load(options);
   if (!encoder.is_ok()) {
     return Status::error(encoder.status().code(),

@@ -24,7 +24,7 @@ Result<BertModel> load_minilm(const std::string& dir, bool int8) {
   if (!config.is_ok()) return config.status();
   auto weights = SafetensorsFile::open(dir + "/model.safetensors");
   if (!weights.is_ok()) return weights.status();
-  return BertModel::load(*config, *weights, int8);
+  return BertModel::load(*config, *weights, int8 ? WeightPrecision::kInt8 : WeightPrecision::kFloat32);
 }
 
 // Embeds `ids` (sequences) in length-sorted packed batches on two threads; row order is the

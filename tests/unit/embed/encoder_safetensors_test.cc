@@ -152,7 +152,7 @@ TEST_F(SafetensorsTest, ModelLoadReportsTheMissingTensor) {
                        {{"dtype", "F32"}, {"shape", {4, 2}}, {"data_offsets", {0, 32}}}}};
   auto file = SafetensorsFile::open(write("w.safetensors", file_of(h.dump(), std::string(32, '\0'))));
   ASSERT_TRUE(file.is_ok());
-  auto model = BertModel::load(c, *file, false);
+  auto model = BertModel::load(c, *file, WeightPrecision::kFloat32);
   ASSERT_FALSE(model.is_ok());
   EXPECT_EQ(model.status().code(), ErrorCode::kNotFound);
   EXPECT_NE(model.status().message().find("embeddings.position_embeddings.weight"),
@@ -160,7 +160,7 @@ TEST_F(SafetensorsTest, ModelLoadReportsTheMissingTensor) {
       << model.status().message();
   // The same tensor with a shape config.json does not imply.
   c.vocab_size = 5;
-  auto wrong = BertModel::load(c, *file, false);
+  auto wrong = BertModel::load(c, *file, WeightPrecision::kFloat32);
   ASSERT_FALSE(wrong.is_ok());
   EXPECT_EQ(wrong.status().code(), ErrorCode::kInvalidArgument);
 }

@@ -192,6 +192,33 @@ TEST(SentenceEncoder, Int8IsMarkedAndClose) {
   }
 }
 
+TEST(SentenceEncoder, Int8QueriesLeavePassagesExactAndTheIdUnchanged) {
+  RAGD_REQUIRE_MINILM(dir);
+  EncoderOptions options;
+  options.int8_queries = true;
+  auto mixed = load_encoder(dir, options);
+  auto f = load_encoder(dir);
+  options.int8_queries = false;
+  options.int8 = true;
+  auto q = load_encoder(dir, options);
+  ASSERT_TRUE(mixed && f && q);
+  // The stored passage vectors are float32 ones: the id is the float32 model's.
+  EXPECT_EQ(mixed->model_id(), f->model_id());
+  const std::vector<std::string> texts = {"The vineyard harvest begins in late September.",
+                                          "How do I reset my password?"};
+  EXPECT_EQ(embed(*mixed, texts, EmbedPurpose::kPassage), embed(*f, texts, EmbedPurpose::kPassage));
+  // Queries go through the int8 weights: the int8 encoder's vectors, close to float32.
+  std::vector<float> query = embed(*mixed, texts, EmbedPurpose::kQuery);
+  std::vector<float> int8 = embed(*q, texts, EmbedPurpose::kQuery);
+  std::vector<float> exact = embed(*f, texts, EmbedPurpose::kQuery);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_GT(test::cosine(query.data() + i * 384, int8.data() + i * 384, 384), 0.9999);
+    EXPECT_GT(test::cosine(query.data() + i * 384, exact.data() + i * 384, 384), 0.98);
+    EXPECT_LT(test::cosine(query.data() + i * 384, exact.data() + i * 384, 384), 1.0 - 1e-7)
+        << "the query took the float32 path";
+  }
+}
+
 TEST(SentenceEncoder, MissingOrUnusableModelsAreClearErrors) {
   EncoderOptions options;
   options.model_dir = "/nonexistent/ragd-model";
