@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "common/file_io.h"
+#include "index/batch_dedup.h"
 #include "index/bm25f.h"
 #include "index/manifest.h"
 #include "index/merge_policy.h"
@@ -255,19 +256,7 @@ Status LexicalIndex::apply(std::vector<IndexDocument> adds,
     next->applied_seq = applied_seq;
 
     // The last add of a chunk id wins; adding an indexed chunk replaces it.
-    std::stable_sort(adds.begin(), adds.end(), [](const IndexDocument& a, const IndexDocument& b) {
-      return a.chunk_id < b.chunk_id;
-    });
-    std::vector<IndexDocument> unique;
-    unique.reserve(adds.size());
-    for (size_t i = 0; i < adds.size(); ++i) {
-      if (i + 1 < adds.size() && adds[i + 1].chunk_id == adds[i].chunk_id) continue;
-      unique.push_back(std::move(adds[i]));
-    }
-    std::vector<int64_t> gone = removed_chunk_ids;
-    for (const IndexDocument& d : unique) gone.push_back(d.chunk_id);
-    std::sort(gone.begin(), gone.end());
-    gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+    auto [unique, gone] = dedup_batch(std::move(adds), removed_chunk_ids);
 
     std::vector<uint32_t> docs;
     std::vector<SegmentState> kept;

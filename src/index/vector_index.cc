@@ -22,6 +22,7 @@
 #include <faiss/Index.h>
 
 #include "common/file_io.h"
+#include "index/batch_dedup.h"
 #include "index/byte_io.h"
 #include "index/vector_build.h"
 #include "index/vector_files.h"
@@ -439,20 +440,8 @@ Status VectorIndex::apply(std::vector<VectorEntry> adds,
     auto next = std::make_shared<VectorSnapshot>(*cur);
     next->applied_seq = applied_seq;
 
-    // The last add of a chunk id wins.
-    std::stable_sort(adds.begin(), adds.end(), [](const VectorEntry& a, const VectorEntry& b) {
-      return a.chunk_id < b.chunk_id;
-    });
-    std::vector<VectorEntry> unique;
-    unique.reserve(adds.size());
-    for (size_t i = 0; i < adds.size(); ++i) {
-      if (i + 1 < adds.size() && adds[i + 1].chunk_id == adds[i].chunk_id) continue;
-      unique.push_back(std::move(adds[i]));
-    }
-
-    // Tombstones for removed and replaced chunks.
-    std::vector<int64_t> gone = removed_chunk_ids;
-    for (const VectorEntry& e : unique) gone.push_back(e.chunk_id);
+    // The last add of a chunk id wins; removed and replaced chunks get tombstones.
+    auto [unique, gone] = dedup_batch(std::move(adds), removed_chunk_ids);
     std::vector<uint64_t> dead_rows;
     for (int64_t id : gone) {
       auto it = im.location.find(id);
