@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <utility>
 
 #include "llm/fallback_chain.h"
 #include "llm/openai_chat_client.h"
@@ -80,6 +81,15 @@ void add_answer_flags(CLI::App* command, AnswerFlags& flags) {
   command->add_option("--temperature", flags.temperature, "LLM sampling temperature")
       ->default_val(0.2)
       ->check(CLI::Range(0.0, 2.0));
+}
+
+AnswerRequest make_answer_request(const AnswerFlags& flags, std::string question) {
+  AnswerRequest request;
+  request.question = std::move(question);
+  request.k = flags.k;
+  request.max_tokens = flags.max_tokens;
+  request.temperature = flags.temperature;
+  return request;
 }
 
 Result<std::shared_ptr<LlmProvider>> make_llm_chain(const AnswerFlags& flags) {

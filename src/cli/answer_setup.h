@@ -31,6 +31,11 @@ struct AnswerFlags {
 // Registers the flags above on `command`.
 void add_answer_flags(CLI::App* command, AnswerFlags& flags);
 
+// A request for `question` carrying the flags' answering settings (k, max_tokens,
+// temperature); session, persistence and filters keep AnswerRequest's defaults for the
+// caller to set.
+AnswerRequest make_answer_request(const AnswerFlags& flags, std::string question);
+
 // The LLM chain for the flags ($RAGD_LLM_URL when no --llm is given); null for none.
 Result<std::shared_ptr<LlmProvider>> make_llm_chain(const AnswerFlags& flags);
 

@@ -40,13 +40,9 @@ int run_ask(const AskArgs& args) {
   auto pipeline = make_answer_pipeline(*handle, args.answer);
   if (!pipeline.is_ok()) return report_error(pipeline.status());
 
-  AnswerRequest request;
-  request.question = question;
+  AnswerRequest request = make_answer_request(args.answer, std::move(question));
   request.session_id = args.session;
   request.persist = !args.no_session;
-  request.k = args.answer.k;
-  request.max_tokens = args.answer.max_tokens;
-  request.temperature = args.answer.temperature;
   request.filter.domains = args.domains;
   request.filter.tags = args.tags;
   auto result = (*pipeline)->answer(request);

@@ -58,12 +58,8 @@ int run_chat(const ChatArgs& args) {
       std::cout << "(new session)\n";
       continue;
     }
-    AnswerRequest request;
-    request.question = line;
+    AnswerRequest request = make_answer_request(args.answer, line);
     request.session_id = session;
-    request.k = args.answer.k;
-    request.max_tokens = args.answer.max_tokens;
-    request.temperature = args.answer.temperature;
     AnswerEvents events;
     if (args.json) {
       auto result = (*pipeline)->answer(request, events);
