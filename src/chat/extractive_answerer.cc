@@ -220,6 +220,7 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
   auto may_lead = [&](const Candidate& c) { return c.typed || !type_required; };
   std::stable_partition(candidates.begin(), candidates.end(), may_lead);
   const bool lead_missing = !candidates.empty() && !may_lead(candidates.front());
+  double unknown_weight = 0;  // of the question's terms the collection lacks
   if (config_.abstain_on_unknown_term && document_frequency_) {
     auto known = [&](const std::string& term) { return document_frequency_(term) != 0; };
     for (const WeightedTerm& t : terms) {
@@ -228,8 +229,8 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
             return std::all_of(parts.begin(), parts.end(), known);
           });
       if (!known(t.term) && !variant_known) {
-        out.unknown_term = t.term;
-        break;
+        if (out.unknown_term.empty()) out.unknown_term = t.term;
+        unknown_weight += t.weight;
       }
     }
   }
@@ -255,7 +256,13 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
       if (out.semantic < config_.min_semantic) abstain = true;
       // Few shared words but the same meaning: a paraphrase, not a different subject.
       if (lexically_weak && out.semantic < config_.semantic_rescue) abstain = true;
-      if (out.semantic >= config_.unknown_term_semantic) unknown_decides = false;
+      // A term the collection lacks does not decide when the sentences clearly mean the
+      // question (a paraphrase), unless the missing terms are what it is about ("kosher" in
+      // "do you make any kosher wines"): no cosine vouches for an unmentioned subject.
+      if (out.semantic >= config_.unknown_term_semantic &&
+          unknown_weight < config_.unknown_subject_share * total) {
+        unknown_decides = false;
+      }
     } else if (lexically_weak) {
       abstain = true;
     }

@@ -18,14 +18,18 @@
 // passages do not mention what the question is about. With idf weights a single rare term of
 // the question missing from every passage ("helicopter" in "do you offer helicopter tours")
 // is enough to abstain, while missing common words are not; without idf every term weighs
-// the same. A question's numbers and identifiers must appear in the passage, and when the
-// question asks for a date, number or person, the leading sentence must offer one. With an
-// embedding function and min_semantic > 0 the leading candidates must also be close in
-// meaning to the question (cosine), and a question term the collection lacks decides only
-// when they are not clearly about the question (below unknown_term_semantic): a paraphrase
-// ("sang" for "performed") is not a missing subject. An embedding failure leaves the lexical
-// rules alone in charge. The
-// coverage of the best sentence is reported, so callers can log or tune it.
+// the same. Terms match in their other spellings too: numbers ("2", "II", "second") and
+// compounds a passage writes as two words ("superbowl", "Super Bowl"). A question's numbers
+// and identifiers must appear in the passage, and when the question asks for a date, number
+// or person, the leading sentence must offer one. With an embedding function and
+// min_semantic > 0 the leading candidates must also be close in meaning to the question
+// (cosine), which can vouch for a lead below min_coverage (semantic_rescue: the passage says
+// it in other words); a question term the collection lacks decides only when they are not
+// clearly about the question (below unknown_term_semantic) or when the missing terms carry
+// much of the question's weight (unknown_subject_share): a paraphrase ("sang" for
+// "performed") is not a missing subject, "kosher" in "do you make kosher wines" is. An
+// embedding failure leaves the lexical rules alone in charge. The coverage of the best
+// sentence is reported, so callers can log or tune it.
 //
 // Thread-safety: answer() is const; concurrent calls are safe when the idf function is.
 // The Analyzer must outlive the answerer.
@@ -46,7 +50,9 @@ namespace ragd {
 
 struct ExtractiveAnswererConfig {
   size_t max_passages = 5;
-  size_t max_sentences = 3;
+  // Up to four sentences within 800 bytes: one short paragraph. On nq-open-oracle a fourth
+  // sentence found the gold answer 3.3 points more often than three (docs/benchmarks.md).
+  size_t max_sentences = 4;
   double min_coverage = 0.3;
   // Abstain when a content term of the question occurs nowhere in the collection (needs the
   // document-frequency function): the knowledge base never mentions it.
@@ -69,12 +75,15 @@ struct ExtractiveAnswererConfig {
   // nq-open-oracle and the winery sets (docs/benchmarks.md, "Grounded answers").
   double min_semantic = 0.3;
   double unknown_term_semantic = 0.55;
+  // ... except when the unknown terms carry this share of the question's weight or more:
+  // then they are its subject, and the collection never mentions it.
+  double unknown_subject_share = 0.45;
   // A lead below min_coverage still answers when its cosine with the question reaches this:
   // the passage says it in other words.
   double semantic_rescue = 0.6;
   size_t semantic_candidates = 3;
   double duplicate_overlap = 0.7;  // term overlap (of the smaller set) that makes a duplicate
-  size_t max_answer_bytes = 1200;  // further sentences are not added beyond this
+  size_t max_answer_bytes = 800;  // further sentences are not added beyond this
   std::string abstain_text = "The knowledge base does not say.";
 };
 

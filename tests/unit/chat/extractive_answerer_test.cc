@@ -123,6 +123,12 @@ TEST_F(ExtractiveAnswererTest, SemanticRelevanceDecidesWithAnEmbedder) {
   EXPECT_TRUE(paraphrase.unknown_term.empty());
   EXPECT_NE(paraphrase.text.find("[2]"), std::string::npos) << paraphrase.text;
   EXPECT_GE(calls, 2u);
+  // But an unknown term that carries half the question's weight is its subject: the dog
+  // sentences are close in meaning, yet the collection never mentions kosher dogs.
+  ExtractiveAnswer subject = answerer.answer("Are kosher dogs allowed?", passages_);
+  EXPECT_TRUE(subject.abstained) << subject.text;
+  EXPECT_EQ(subject.unknown_term, "kosher");
+  EXPECT_GT(subject.semantic, 0.9);
 
   // A failing model leaves the lexical rules in charge; 0 turns the check off.
   EmbedTexts failing = [](const std::vector<std::string>&)

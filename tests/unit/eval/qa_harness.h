@@ -138,6 +138,7 @@ inline ExtractiveAnswererConfig answerer_config_from_env() {
   config.min_semantic = env("RAGD_QA_SEMANTIC", config.min_semantic);
   config.unknown_term_semantic = env("RAGD_QA_UNKNOWN_SEMANTIC", config.unknown_term_semantic);
   config.semantic_rescue = env("RAGD_QA_SEMANTIC_RESCUE", config.semantic_rescue);
+  config.unknown_subject_share = env("RAGD_QA_UNKNOWN_SHARE", config.unknown_subject_share);
   return config;
 }
 
