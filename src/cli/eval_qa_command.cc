@@ -4,7 +4,9 @@
 // answer recall, citation precision and recall, the abstention rate and latency.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/answer_setup.h"
 #include "cli/commands.h"
@@ -24,8 +26,32 @@ struct EvalQaArgs {
   std::string split = "test";
   size_t limit = 0;
   bool json = false;
+  std::string details;  // JSONL file: one line per question
   AnswerFlags answer;
 };
+
+// One line per question, dataset order: what was asked, the gold answers, what ragd answered
+// and how it scored; for reading the misses.
+Status write_details(const std::string& path, const QaDataset& dataset, const QaReport& report) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return Status::io("cannot write " + path);
+  for (size_t i = 0; i < report.per_question.size() && i < dataset.questions.size(); ++i) {
+    const QaQuestion& q = dataset.questions[i];
+    const QaQuestionResult& r = report.per_question[i];
+    nlohmann::ordered_json line = {{"id", r.id},
+                                   {"question", q.text},
+                                   {"gold", q.answers},
+                                   {"answer", r.answer},
+                                   {"answered", r.score.answered},
+                                   {"abstained", r.score.abstained},
+                                   {"failed", r.failed},
+                                   {"latency_ms", r.latency_ms}};
+    out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  out.close();
+  if (!out) return Status::io("cannot write " + path);
+  return Status::ok();
+}
 
 QaAnswer to_qa_answer(const AnswerResult& result) {
   QaAnswer answer;
@@ -62,12 +88,8 @@ int run_eval_qa(const EvalQaArgs& args) {
   if (!pipeline.is_ok()) return report_error(pipeline.status());
   AnswerPipeline& answerer = **pipeline;
   QaAnswerFn answer_fn = [&](const QaQuestion& question) -> Result<QaAnswer> {
-    AnswerRequest request;
-    request.question = question.text;
+    AnswerRequest request = make_answer_request(args.answer, question.text);
     request.persist = false;
-    request.k = args.answer.k;
-    request.max_tokens = args.answer.max_tokens;
-    request.temperature = args.answer.temperature;
     auto result = answerer.answer(request);
     if (!result.is_ok()) return result.status();
     return to_qa_answer(*result);
@@ -75,6 +97,10 @@ int run_eval_qa(const EvalQaArgs& args) {
   // The pipeline uses one store connection, so questions run one at a time.
   auto report = run_qa_eval(*dataset, answer_fn, 1);
   if (!report.is_ok()) return report_error(report.status());
+  if (!args.details.empty()) {
+    Status written = write_details(args.details, *dataset, *report);
+    if (!written.is_ok()) return report_error(written);
+  }
   if (args.json) {
     std::cout << qa_report_to_json(*report) << "\n";
   } else {
@@ -107,6 +133,9 @@ void add_eval_qa_subcommand(CLI::App& eval, CommandRunner& runner) {
   qa->add_flag("--json", args->json,
                "One JSON object: dataset, questions, answer_recall, citation_precision, "
                "citation_recall, abstain_rate, latency_ms {p50, p99}");
+  qa->add_option("--details", args->details,
+                 "Also write one JSON line per question to FILE: id, question, gold, answer, "
+                 "answered, abstained, failed, latency_ms");
   add_answer_flags(qa, args->answer);
   qa->callback([args, &runner] { runner = [args] { return run_eval_qa(*args); }; });
 }
