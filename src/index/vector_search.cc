@@ -13,11 +13,11 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/impl/DistanceComputer.h>
-#include <faiss/utils/distances.h>
 
 #include <algorithm>
 #include <queue>
 
+#include "index/dot_product.h"
 #include "index/top_k.h"
 #include "index/vector_snapshot.h"
 
@@ -151,7 +151,7 @@ class BaseScorer {
     }
   }
   float operator()(uint64_t row) const {
-    if (floats_) return faiss::fvec_inner_product(q_, floats_ + row * d_, d_);
+    if (floats_) return dot_product(q_, floats_ + row * d_, d_);
     return (*dc_)(static_cast<faiss::Index::idx_t>(row));
   }
 
@@ -256,7 +256,7 @@ std::vector<ScoredChunk> search_snapshot(const VectorSnapshot& snap, const float
   lex::TopK top(k);
 
   auto score_delta = [&](const Delta& delta, uint64_t local) {
-    return faiss::fvec_inner_product(query, delta.vectors.data() + local * d, d);
+    return dot_product(query, delta.vectors.data() + local * d, d);
   };
 
   // A selective filter: score exactly the rows it admits.

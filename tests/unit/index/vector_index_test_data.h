@@ -2,8 +2,6 @@
 // brute-force reference (same inner-product kernel as the index, so scores tie bit for bit).
 #pragma once
 
-#include <faiss/utils/distances.h>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -11,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "index/dot_product.h"
 #include "index/vector_index.h"
 
 namespace ragd::testing {
@@ -93,7 +92,7 @@ class Reference {
     std::vector<ScoredChunk> all;
     for (const auto& [id, e] : live_) {
       if (!admits(e, f)) continue;
-      all.push_back({id, faiss::fvec_inner_product(q, e.vector.data(), e.vector.size())});
+      all.push_back({id, dot_product(q, e.vector.data(), e.vector.size())});
     }
     std::sort(all.begin(), all.end(), [](const ScoredChunk& a, const ScoredChunk& b) {
       return a.score > b.score || (a.score == b.score && a.chunk_id < b.chunk_id);
