@@ -5,8 +5,8 @@
 # one `ragd chat --json` process (so process start-up is not counted), each in a new
 # session. Reports p50/p99 of latency_ms.overhead (and of total) per corpus and mode.
 #
-#   bench/answer_overhead.sh            sample knowledge base (lexical, hybrid) and SciFact (lexical)
-#   RAGD=build/ragd  LLM_LATENCY_MS=100  REPEAT=5
+#   bench/answer_overhead.sh            sample knowledge base (lexical, hybrid) and SciFact
+#   RAGD=build/ragd  LLM_LATENCY_MS=100  REPEAT=5  SCIFACT_DATA=DIR (see below)
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,7 +53,8 @@ PY
 
 run_case() {  # NAME DATA QUESTIONS MODE
   local out="$WORK/$1-$4.jsonl"
-  make_input "$3" | "$RAGD" chat --data "$2" --json --mode "$4" --llm "$LLM" \
+  # shellcheck disable=SC2086  # COLLECTION is empty or "--collection NAME"
+  make_input "$3" | "$RAGD" chat --data "$2" ${COLLECTION:-} --json --mode "$4" --llm "$LLM" \
       --model "fake-latency:$LLM_LATENCY_MS" > "$out"
   report "$1" "$4" "$out"
 }
@@ -67,16 +68,27 @@ cut -f1 "$ROOT/tests/golden/knowledge_search.tsv" | grep -v '^#' | grep -v '^que
 run_case knowledge "$KB_DATA" "$WORK/kb-questions.txt" lexical
 run_case knowledge "$KB_DATA" "$WORK/kb-questions.txt" hybrid
 
-# SciFact: its test queries as questions (lexical; no corpus embedding needed).
+# SciFact: its test queries as questions. SCIFACT_DATA names a data folder where SciFact is
+# already ingested with embeddings (bench/scifact_dense.sh leaves one in
+# bench/.work/scifact_dense/data, collection beir-scifact): then lexical and hybrid. Without
+# it the corpus is ingested here without a model (embedding 5,183 abstracts takes ~12 min),
+# lexical only.
 if [ -d "$SCIFACT" ]; then
-  SF_DATA="$WORK/scifact-data"
-  [ -d "$SF_DATA" ] || "$RAGD" ingest --data "$SF_DATA" "$SCIFACT/corpus.jsonl" > /dev/null
   python3 -c "
 import json,sys
 ids=set(l.split('\t')[0] for l in open('$SCIFACT/qrels/test.tsv') if not l.startswith('query-id'))
-for l in open('$SCIFACT/queries.jsonl'):
-    q=json.loads(l)
-    if q['_id'] in ids: print(q['text'])
-" | head -100 > "$WORK/scifact-questions.txt"
-  REPEAT=1 run_case scifact "$SF_DATA" "$WORK/scifact-questions.txt" lexical
+texts=[q['text'] for q in map(json.loads, open('$SCIFACT/queries.jsonl')) if q['_id'] in ids]
+print('\n'.join(texts[:100]))
+" > "$WORK/scifact-questions.txt"
+  if [ -n "${SCIFACT_DATA:-}" ]; then
+    COLLECTION="--collection ${SCIFACT_COLLECTION:-beir-scifact}" \
+      REPEAT=1 run_case scifact "$SCIFACT_DATA" "$WORK/scifact-questions.txt" lexical
+    COLLECTION="--collection ${SCIFACT_COLLECTION:-beir-scifact}" \
+      REPEAT=1 run_case scifact "$SCIFACT_DATA" "$WORK/scifact-questions.txt" hybrid
+  else
+    SF_DATA="$WORK/scifact-data"
+    [ -d "$SF_DATA" ] || RAGD_MODEL_DIR=/nonexistent "$RAGD" ingest --data "$SF_DATA" \
+        "$SCIFACT/corpus.jsonl" > /dev/null
+    REPEAT=1 run_case scifact "$SF_DATA" "$WORK/scifact-questions.txt" lexical
+  fi
 fi
