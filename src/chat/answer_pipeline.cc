@@ -388,6 +388,7 @@ Result<AnswerResult> AnswerPipeline::answer(const AnswerRequest& request,
   if (!is_valid_utf8(request.question)) {
     return Status::invalid("the question is not valid UTF-8");
   }
+  if (request.enable_rag && deps_.prefetch_query) deps_.prefetch_query(request.question);
   AnswerResult result;
   auto prepared = prepare(request, result);
   if (!prepared) return prepared.status();

@@ -71,6 +71,10 @@ struct AnswerPipelineDeps {
   int64_t collection_id = 0;
   const Analyzer* analyzer = nullptr;  // required: the collection's analyzer
   RetrieveFunction retrieve;           // required
+  // Optional: called with the question before memory and rewriting run, so that a retriever
+  // may start embedding it meanwhile (a first turn searches the question as asked). Must
+  // return at once; retrieve must work the same whether or not the guess was right.
+  std::function<void(const std::string& likely_query)> prefetch_query;
   TermIdf idf;                         // optional: collection statistics for coverage scores
   TermDocumentFrequency document_frequency;  // optional: lets extraction spot unknown terms
   EmbedTexts embed;                    // optional: semantic support of citations and

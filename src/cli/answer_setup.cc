@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <utility>
 
 #include "llm/fallback_chain.h"
@@ -22,20 +23,35 @@ std::chrono::milliseconds seconds(double s) {
 }
 
 // Remembers the last query embedding: one answer searches once per domain share with the
-// same query, and embedding it is the costliest step of a dense search.
+// same query, and embedding it is the costliest step of a dense search. prefetch() starts
+// embedding a likely query on another thread while the pipeline loads the conversation; a
+// later embed() of that text waits for it instead of starting again. Used by one pipeline
+// thread at a time (the prefetch thread touches only the provider, which is thread-safe).
 class QueryEmbeddingMemo final : public EmbeddingProvider {
  public:
   explicit QueryEmbeddingMemo(EmbeddingProvider& inner) : inner_(inner) {}
+  ~QueryEmbeddingMemo() override {
+    if (pending_.valid()) pending_.wait();
+  }
+
+  void prefetch(const std::string& text) {
+    if (pending_.valid() || (has_last_ && text == last_text_)) return;
+    pending_text_ = text;
+    pending_ = std::async(std::launch::async, [this, text] {
+      return inner_.embed({std::string_view(text)}, EmbedPurpose::kQuery);
+    });
+  }
+
   Result<std::vector<float>> embed(const std::vector<std::string_view>& texts,
                                    EmbedPurpose purpose) override {
     const bool memo = purpose == EmbedPurpose::kQuery && texts.size() == 1;
+    if (memo && pending_.valid()) {
+      auto prefetched = pending_.get();  // wait for it either way: one embedding at a time
+      if (texts[0] == pending_text_ && prefetched.is_ok()) remember(pending_text_, *prefetched);
+    }
     if (memo && has_last_ && texts[0] == last_text_) return last_vector_;
     auto vectors = inner_.embed(texts, purpose);
-    if (memo && vectors.is_ok()) {
-      last_text_ = std::string(texts[0]);
-      last_vector_ = *vectors;
-      has_last_ = true;
-    }
+    if (memo && vectors.is_ok()) remember(std::string(texts[0]), *vectors);
     return vectors;
   }
   size_t dimension() const override { return inner_.dimension(); }
@@ -43,10 +59,18 @@ class QueryEmbeddingMemo final : public EmbeddingProvider {
   bool normalized() const override { return inner_.normalized(); }
 
  private:
+  void remember(std::string text, const std::vector<float>& vector) {
+    last_text_ = std::move(text);
+    last_vector_ = vector;
+    has_last_ = true;
+  }
+
   EmbeddingProvider& inner_;
   bool has_last_ = false;
   std::string last_text_;
   std::vector<float> last_vector_;
+  std::string pending_text_;
+  std::future<Result<std::vector<float>>> pending_;
 };
 
 }  // namespace
@@ -168,6 +192,13 @@ Result<std::unique_ptr<AnswerPipeline>> make_answer_pipeline(CollectionHandle& h
   SearchMode search_mode = *mode;
   std::shared_ptr<QueryEmbeddingMemo> memo;
   if (handle.provider) memo = std::make_shared<QueryEmbeddingMemo>(*handle.provider);
+  if (memo) {
+    deps.prefetch_query = [memo, search_mode](const std::string& likely_query) {
+      const SearchMode mode =
+          search_mode == SearchMode::kAuto ? route_query(likely_query).mode : search_mode;
+      if (mode != SearchMode::kLexical) memo->prefetch(likely_query);
+    };
+  }
   deps.retrieve = [h, search_mode, memo](const SearchRequest& request) -> Result<SearchResponse> {
     SearchResponse response;
     Status status = h->store->in_read_snapshot([&]() -> Status {

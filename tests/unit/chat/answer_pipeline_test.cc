@@ -83,6 +83,10 @@ class AnswerPipelineTest : public ::testing::Test {
       }
       return response;
     };
+    deps.prefetch_query = [this](const std::string& likely_query) {
+      prefetched_.push_back(likely_query);
+      searches_at_prefetch_.push_back(searches_);
+    };
     deps.llm = std::move(llm);
     AnswerPipelineConfig config;
     config.today = [] { return 20000; };
@@ -95,6 +99,8 @@ class AnswerPipelineTest : public ::testing::Test {
   Analyzer analyzer_;
   int searches_ = 0;
   std::string last_query_;
+  std::vector<std::string> prefetched_;
+  std::vector<int> searches_at_prefetch_;
   bool retrieval_fails_ = false;
   bool empty_results_ = false;
 };
@@ -287,6 +293,20 @@ TEST_F(AnswerPipelineTest, CallerMistakesAreErrors) {
   request.owner = "mallory";
   request.session_id = alice->session_id;
   EXPECT_EQ(pipeline->answer(request).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(AnswerPipelineTest, TheQuestionIsOfferedForPrefetchBeforeRetrievalOnly) {
+  auto pipeline = make(nullptr);
+  AnswerRequest request;
+  request.question = "When is the tasting room open?";
+  ASSERT_TRUE(pipeline->answer(request).is_ok());
+  ASSERT_EQ(prefetched_, std::vector<std::string>{request.question});
+  EXPECT_EQ(searches_at_prefetch_[0], 0) << "offered before the search, to overlap with it";
+  EXPECT_EQ(searches_, 1);
+  // Without retrieval there is nothing to prefetch.
+  request.enable_rag = false;
+  ASSERT_TRUE(pipeline->answer(request).is_ok());
+  EXPECT_EQ(prefetched_.size(), 1u);
 }
 
 TEST_F(AnswerPipelineTest, WithoutPersistNoSessionIsCreated) {
