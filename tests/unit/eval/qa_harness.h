@@ -134,7 +134,8 @@ inline ExtractiveAnswererConfig answerer_config_from_env() {
   config.context_credit = env("RAGD_QA_CONTEXT", config.context_credit);
   config.abstain_on_unknown_term = env("RAGD_QA_UNKNOWN", 1) != 0;
   config.require_answer_type = env("RAGD_QA_REQUIRE_TYPE", 1) != 0;
-  config.max_sentences = static_cast<size_t>(env("RAGD_QA_SENTENCES", 3));
+  config.max_sentences = static_cast<size_t>(
+      env("RAGD_QA_SENTENCES", static_cast<double>(config.max_sentences)));
   config.min_semantic = env("RAGD_QA_SEMANTIC", config.min_semantic);
   config.unknown_term_semantic = env("RAGD_QA_UNKNOWN_SEMANTIC", config.unknown_term_semantic);
   config.semantic_rescue = env("RAGD_QA_SEMANTIC_RESCUE", config.semantic_rescue);
