@@ -124,6 +124,38 @@ CREATE TABLE session_summaries (
 );
 CREATE INDEX session_summaries_by_owner ON session_summaries(owner);
 )sql"},
+    // Summary search in the database: an FTS5 index over session_summaries.summary that
+    // triggers keep in step with every insert, update and delete (cascades included), and
+    // back-filled here so an existing database upgrades in place. owner_key ('o' and the hex
+    // of the owner's bytes, one token) lets a search visit only its owner's postings; the
+    // view exists so that FTS5's 'rebuild' and integrity checks can read that column.
+    // session_summaries_by_session serves the superseded-summary test of the search.
+    {4, "summary search index", R"sql(
+CREATE INDEX session_summaries_by_session ON session_summaries(session_id, first_ordinal);
+CREATE VIEW session_summaries_fts_content AS
+  SELECT id, 'o' || hex(owner) AS owner_key, summary FROM session_summaries;
+CREATE VIRTUAL TABLE session_summaries_fts USING fts5(
+  owner_key, summary,
+  content = 'session_summaries_fts_content', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER session_summaries_fts_insert AFTER INSERT ON session_summaries BEGIN
+  INSERT INTO session_summaries_fts(rowid, owner_key, summary)
+    VALUES (new.id, 'o' || hex(new.owner), new.summary);
+END;
+CREATE TRIGGER session_summaries_fts_delete AFTER DELETE ON session_summaries BEGIN
+  INSERT INTO session_summaries_fts(session_summaries_fts, rowid, owner_key, summary)
+    VALUES ('delete', old.id, 'o' || hex(old.owner), old.summary);
+END;
+CREATE TRIGGER session_summaries_fts_update AFTER UPDATE OF id, owner, summary
+    ON session_summaries BEGIN
+  INSERT INTO session_summaries_fts(session_summaries_fts, rowid, owner_key, summary)
+    VALUES ('delete', old.id, 'o' || hex(old.owner), old.summary);
+  INSERT INTO session_summaries_fts(rowid, owner_key, summary)
+    VALUES (new.id, 'o' || hex(new.owner), new.summary);
+END;
+INSERT INTO session_summaries_fts(session_summaries_fts) VALUES ('rebuild');
+)sql"},
 };
 
 constexpr int kLatestVersion = std::size(kMigrations);

@@ -1,5 +1,6 @@
 // SessionStore: chat sessions, their turns, feedback and conversation summaries in the
-// embedded store (schema version 3: chat_sessions, chat_turns, session_summaries).
+// embedded store (schema version 4: chat_sessions, chat_turns, session_summaries and its
+// FTS5 index session_summaries_fts).
 //
 // Identity and ownership: clients see only random public ids ("s_" / "m_" + 22 base64url
 // characters, 128 bits from OpenSSL's RAND_bytes); row ids stay internal. Every call names
@@ -41,8 +42,9 @@ struct SessionStoreOptions {
   size_t max_label_bytes = 256;         // strategy, model
   size_t max_feedback_bytes = 4000;
   size_t max_summary_bytes = 64 * 1024;
-  // search_summaries ranks the owner's most recent summaries, at most this many, so its
-  // cost stays bounded for an owner with a long history.
+  // search_summaries considers only the owner's most recent summaries, at most this many
+  // (superseded ones and those of the excluded session included in the count), so its cost
+  // stays bounded for an owner with a long history; 0 finds nothing.
   size_t max_summaries_searched = 2000;
 };
 
@@ -80,7 +82,8 @@ struct TurnInfo {
 };
 
 // A summary of the turns first_ordinal..last_ordinal of one session. Summaries may nest (a
-// roll-up covering earlier summaries); the store keeps them all.
+// roll-up covering earlier summaries); the store keeps them all, and search_summaries
+// searches only those no other summary of the session covers.
 struct SummaryInfo {
   int64_t id = 0;  // internal; orders summaries by creation
   std::string session_public_id;
@@ -145,11 +148,19 @@ class SessionStore {
   // The session's summaries ordered by first_ordinal, then creation.
   Result<std::vector<SummaryInfo>> summaries_for_session(const std::string& session_public_id,
                                                          const std::string& owner);
-  // The owner's summaries (the most recent max_summaries_searched) ranked for `query` by
-  // BM25 (k1 1.2, b 0.75) over the analysed summary texts (ragd's default English Analyzer),
-  // at most one per session (its best), best first, ties broken by recency; summaries of
-  // `exclude_session_public_id` are left out. Summaries that share no term with the query
-  // are not returned.
+  // The owner's summaries (among the most recent max_summaries_searched) ranked for
+  // `query` by SQLite FTS5's bm25() (k1 1.2, b 0.75; porter unicode61 tokens: lower case,
+  // accents folded, English stemming), at most `k`, at most one per session (its best),
+  // best first, ties broken by recency; `score` is the negated bm25(), positive, higher is
+  // better. The query's words are those of ragd's English Analyzer without stemming
+  // (stopwords dropped, the first 64 distinct words kept), each matched as a plain word or
+  // phrase: FTS5 syntax in the query is read as plain words. Left out: other owners' summaries,
+  // summaries of `exclude_session_public_id`, summaries that share no word with the query,
+  // and superseded summaries (covered by another summary of their session, such as a
+  // roll-up). An empty, stopword-only or unreadable query returns no hits, not an error.
+  // The corpus statistics of bm25() (document count, average length, word frequencies)
+  // are those of all owners' summaries: scores, and so the order, depend slightly on other
+  // owners' summaries; which summaries can be returned never does.
   Result<std::vector<SummaryHit>> search_summaries(
       const std::string& owner, const std::string& query, size_t k,
       const std::string& exclude_session_public_id = "");

@@ -64,10 +64,26 @@ constexpr const char* kSql[] = {
     "SELECT " RAGD_SUMMARY_COLUMNS
     " FROM session_summaries m JOIN chat_sessions s ON s.id = m.session_id "
     "WHERE m.session_id = ?1 ORDER BY m.first_ordinal, m.id",
-    // kOwnerSummaries
+    // kSearchSummaries: ?1 owner, ?2 excluded session, ?3 the query's OR of quoted words,
+    // ?4 max_summaries_searched. The FTS5 index finds the summaries that share a word with
+    // the query among the owner's ?4 most recent (owner_key narrows the postings, the joins
+    // check the owner exactly) and orders them by bm25() over the summary column (negative,
+    // lower is better). ORDER BY rank alone lets FTS5 sort, so rows stream best first and
+    // the caller stops after k sessions instead of joining every match; ties by recency are
+    // the caller's. A summary that another summary of its session covers (a roll-up) is
+    // superseded and left out.
     "SELECT " RAGD_SUMMARY_COLUMNS
-    " FROM session_summaries m JOIN chat_sessions s ON s.id = m.session_id "
-    "WHERE m.owner = ?1 AND s.owner = ?1 AND s.public_id != ?2 ORDER BY m.id DESC LIMIT ?3",
+    ", -f.rank FROM session_summaries_fts f JOIN session_summaries m ON m.id = f.rowid"
+    " JOIN chat_sessions s ON s.id = m.session_id"
+    " WHERE f.session_summaries_fts MATCH"
+    " 'owner_key : \"o' || hex(?1) || '\" AND summary : (' || ?3 || ')'"
+    " AND f.rank MATCH 'bm25(0.0, 1.0)'"
+    " AND f.rowid > COALESCE((SELECT id FROM session_summaries WHERE owner = ?1"
+    " ORDER BY id DESC LIMIT 1 OFFSET ?4), 0)"
+    " AND m.owner = ?1 AND s.owner = ?1 AND s.public_id != ?2 AND NOT EXISTS ("
+    "SELECT 1 FROM session_summaries c WHERE c.session_id = m.session_id AND c.id != m.id"
+    " AND c.first_ordinal <= m.first_ordinal AND c.last_ordinal >= m.last_ordinal)"
+    " ORDER BY f.rank",
 };
 static_assert(std::size(kSql) == static_cast<size_t>(SessionSql::kCount));
 
@@ -113,7 +129,10 @@ bool looks_like_public_id(std::string_view id, std::string_view prefix) {
 }
 
 SessionStore::Impl::Impl(Store& store_in, SessionStoreOptions options_in)
-    : store(store_in), db(store_in.connection()), options(std::move(options_in)) {}
+    : store(store_in),
+      db(store_in.connection()),
+      options(std::move(options_in)),
+      query_words(AnalyzerConfig{.stem = false}) {}
 
 Result<Statement*> SessionStore::Impl::statement(SessionSql sql) {
   const size_t index = static_cast<size_t>(sql);

@@ -1,7 +1,7 @@
 // SessionStore::Impl: the state behind SessionStore's header — the shared connection, the
-// lazily prepared statements, the analyzer for summary search, and the checks every
-// public call shares (ids, owners, text caps). Private to src/store/session_*.cc; not
-// thread-safe, like the SessionStore that owns it.
+// lazily prepared statements, the analyzer that picks a search query's words, and the
+// checks every public call shares (ids, owners, text caps). Private to
+// src/store/session_*.cc; not thread-safe, like the SessionStore that owns it.
 #pragma once
 
 #include <array>
@@ -34,7 +34,7 @@ enum class SessionSql : size_t {
   kInsertSummary,
   kGetSummary,
   kSessionSummaries,
-  kOwnerSummaries,
+  kSearchSummaries,
   kCount,
 };
 
@@ -85,7 +85,9 @@ struct SessionStore::Impl {
   Store& store;
   sqlite3* db;
   SessionStoreOptions options;
-  Analyzer analyzer;
+  // Folded, unstemmed, stopwords dropped: the words of a summary search query, which the
+  // FTS5 index stems itself (porter).
+  Analyzer query_words;
   std::array<Statement, static_cast<size_t>(SessionSql::kCount)> statements;
   std::array<bool, static_cast<size_t>(SessionSql::kCount)> prepared{};
 };

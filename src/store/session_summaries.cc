@@ -1,14 +1,13 @@
 // SessionStore: conversation summaries and their BM25 search.
 //
-// Search scores in memory over the owner's summaries rather than through an FTS table:
-// the owner's summaries are few (one per folded batch of turns), the ranking must use
-// ragd's own Analyzer (identifiers kept whole, the same stemming as the documents), and the
-// schema stays as it is.
+// Search runs in SQLite's FTS5 index (schema version 4) rather than by analysing every
+// summary in C++ per call: recall runs on every answer, and an owner with thousands of
+// summaries would pay milliseconds per turn. The index tokenises with FTS5's porter
+// unicode61 (lower case, accents folded, English stemming), close to ragd's Analyzer but
+// not identical: identifiers such as "v2.1.0" are split into words there, and match as the
+// phrase of those words.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -19,8 +18,31 @@
 namespace ragd {
 namespace {
 
-constexpr double kK1 = 1.2;
-constexpr double kB = 0.75;
+// More distinct query words than this are dropped (the first ones are kept), so a long
+// question costs a bounded full-text query.
+constexpr size_t kMaxQueryWords = 64;
+
+// An FTS5 query matching any of the words of `query`, each a quoted string, so nothing
+// the user typed is read as FTS5 syntax (operators, column filters, prefixes, NEAR); empty
+// when the query has no word besides stopwords. Invalid UTF-8 separates words.
+std::string match_any_word(const Analyzer& analyzer, const std::string& query) {
+  std::vector<std::string> words;
+  analyzer.analyze(query, words);
+  std::unordered_set<std::string> seen;
+  std::string match;
+  for (const std::string& word : words) {
+    if (seen.size() == kMaxQueryWords) break;
+    if (!seen.insert(word).second) continue;
+    if (!match.empty()) match += " OR ";
+    match += '"';
+    for (char c : word) {
+      if (c == '"') match += '"';
+      match += c;
+    }
+    match += '"';
+  }
+  return match;
+}
 
 }  // namespace
 
@@ -102,79 +124,49 @@ Result<std::vector<SummaryHit>> SessionStore::search_summaries(
   Impl& m = *impl_;
   RAGD_RETURN_IF_ERROR(m.check_owner(owner));
   std::vector<SummaryHit> hits;
-  if (k == 0) return hits;
-  std::vector<std::string> query_terms;
-  m.analyzer.analyze(query, query_terms);
-  std::sort(query_terms.begin(), query_terms.end());
-  query_terms.erase(std::unique(query_terms.begin(), query_terms.end()), query_terms.end());
-  if (query_terms.empty()) return hits;
+  if (k == 0 || m.options.max_summaries_searched == 0) return hits;
+  const std::string match = match_any_word(m.query_words, query);
+  if (match.empty()) return hits;
 
-  std::vector<SummaryInfo> summaries;
-  {
-    auto list = m.statement(SessionSql::kOwnerSummaries);
-    if (!list) return list.status();
-    StatementReset reset(**list);
-    RAGD_RETURN_IF_ERROR((*list)->bind_all(
-        owner, exclude_session_public_id,
-        static_cast<int64_t>(std::min<size_t>(m.options.max_summaries_searched, INT64_MAX))));
-    for (;;) {
-      auto row = (*list)->step();
-      if (!row) return row.status();
-      if (!*row) break;
-      summaries.push_back(Impl::read_summary(**list));
-    }
-  }
-  if (summaries.empty()) return hits;
-
-  // Per summary: its length in terms and the frequency of each query term in it.
-  const std::unordered_set<std::string_view> wanted(query_terms.begin(), query_terms.end());
-  std::vector<size_t> lengths(summaries.size());
-  std::vector<std::unordered_map<std::string_view, int>> frequencies(summaries.size());
-  std::unordered_map<std::string_view, int> document_frequency;
-  std::vector<std::string> terms;
-  double total_length = 0;
-  for (size_t i = 0; i < summaries.size(); ++i) {
-    terms.clear();
-    m.analyzer.analyze(summaries[i].text, terms);
-    lengths[i] = terms.size();
-    total_length += static_cast<double>(terms.size());
-    for (const std::string& term : terms) {
-      auto found = wanted.find(term);
-      if (found != wanted.end() && frequencies[i][*found]++ == 0) ++document_frequency[*found];
-    }
-  }
-  const double n = static_cast<double>(summaries.size());
-  const double average_length = std::max(1.0, total_length / n);
-  for (size_t i = 0; i < summaries.size(); ++i) {
-    if (frequencies[i].empty()) continue;
-    double score = 0;
-    // Summed in query-term order (sorted) so equal inputs give bit-identical scores.
-    for (const std::string& term : query_terms) {
-      auto tf_found = frequencies[i].find(term);
-      if (tf_found == frequencies[i].end()) continue;
-      const double df = document_frequency[tf_found->first];
-      const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-      const double tf = tf_found->second;
-      const double norm = 1.0 - kB + kB * static_cast<double>(lengths[i]) / average_length;
-      score += idf * (kK1 + 1.0) * tf / (tf + kK1 * norm);
-    }
-    hits.push_back(SummaryHit{std::move(summaries[i]), score});
-  }
-  std::sort(hits.begin(), hits.end(), [](const SummaryHit& a, const SummaryHit& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.summary.created_at != b.summary.created_at) {
-      return a.summary.created_at > b.summary.created_at;
-    }
-    return a.summary.id > b.summary.id;
-  });
+  auto search = m.statement(SessionSql::kSearchSummaries);
+  if (!search) return search.status();
+  Statement& s = **search;
+  StatementReset reset(s);
+  RAGD_RETURN_IF_ERROR(s.bind_all(
+      owner, exclude_session_public_id, match,
+      static_cast<int64_t>(std::min<size_t>(m.options.max_summaries_searched, INT64_MAX))));
+  // Rows arrive best first; each run of equal scores is ordered by recency before the
+  // first (best) summary of each session is taken.
   std::unordered_set<std::string> sessions_seen;
-  std::vector<SummaryHit> best;
-  for (SummaryHit& hit : hits) {
-    if (best.size() == k) break;
-    if (!sessions_seen.insert(hit.summary.session_public_id).second) continue;
-    best.push_back(std::move(hit));
+  std::vector<SummaryHit> equal;
+  const auto take_equal = [&] {
+    std::sort(equal.begin(), equal.end(), [](const SummaryHit& a, const SummaryHit& b) {
+      if (a.summary.created_at != b.summary.created_at) {
+        return a.summary.created_at > b.summary.created_at;
+      }
+      return a.summary.id > b.summary.id;
+    });
+    for (SummaryHit& hit : equal) {
+      if (hits.size() == k) break;
+      if (sessions_seen.insert(hit.summary.session_public_id).second) {
+        hits.push_back(std::move(hit));
+      }
+    }
+    equal.clear();
+  };
+  for (;;) {
+    auto row = s.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    SummaryHit hit{Impl::read_summary(s), s.column_double(7)};
+    if (!equal.empty() && hit.score != equal.front().score) {
+      take_equal();
+      if (hits.size() == k) return hits;
+    }
+    equal.push_back(std::move(hit));
   }
-  return best;
+  take_equal();
+  return hits;
 }
 
 }  // namespace ragd

@@ -105,6 +105,10 @@ int64_t Statement::column_int64(int column) const {
   return sqlite3_column_int64(statement_, column);
 }
 
+double Statement::column_double(int column) const {
+  return sqlite3_column_double(statement_, column);
+}
+
 std::string Statement::column_text(int column) const {
   // Text first, then bytes: sqlite3_column_bytes reports the size of the converted value.
   const unsigned char* text = sqlite3_column_text(statement_, column);

@@ -63,6 +63,7 @@ class Statement {
 
   // Columns of the current row, 0-based. NULL reads as 0 / "" / nullopt.
   int64_t column_int64(int column) const;
+  double column_double(int column) const;
   std::string column_text(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
   // The bytes of a BLOB (or text) column; valid until the next step/reset.
