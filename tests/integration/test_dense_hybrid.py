@@ -104,7 +104,11 @@ def test_response_reports_strategy_and_candidates(dense_ragd):
     weighted = dense_ragd.search("--mode", "hybrid", "--fusion", "weighted", "--lexical-weight",
                                  "0", "what do members get?")
     assert weighted["fusion"] == "weighted"
-    assert abs(weighted["results"][0]["score"] - 1.0) < 1e-5  # the best dense hit, normalised
+    # The best dense hit, normalised to 1, times the default dense weight 0.7.
+    assert abs(weighted["results"][0]["score"] - 0.7) < 1e-5
+    dense_only = dense_ragd.search("--mode", "hybrid", "--lexical-weight", "0", "--dense-weight",
+                                   "1", "what do members get?")
+    assert abs(dense_only["results"][0]["score"] - 1.0) < 1e-5
 
     text = dense_ragd.run("search", "--mode", "hybrid", "members", check=0).stdout
     assert text.startswith("strategy: hybrid (weighted of ")
