@@ -22,6 +22,14 @@ Passage passage(int number, std::string title, std::string text) {
 
 class ExtractiveAnswererTest : public ::testing::Test {
  protected:
+  // Collection statistics of `passages`, one document each.
+  DocumentFrequencies frequencies_of(const std::vector<Passage>& passages) const {
+    DocumentFrequencies df;
+    ContentTermExtractor extractor(analyzer_);
+    for (const Passage& p : passages) df.add_document(extractor.distinct_terms(p.text));
+    return df;
+  }
+
   Analyzer analyzer_;
   std::vector<Passage> passages_ = {
       passage(1, "Wine Club",
@@ -71,9 +79,7 @@ TEST_F(ExtractiveAnswererTest, AbstainsWhenThePassagesDoNotCoverTheQuestion) {
 }
 
 TEST_F(ExtractiveAnswererTest, UnknownTermsAndMissingNumbersAbstain) {
-  DocumentFrequencies df;
-  ContentTermExtractor extractor(analyzer_);
-  for (const Passage& p : passages_) df.add_document(extractor.distinct_terms(p.text));
+  DocumentFrequencies df = frequencies_of(passages_);
   ExtractiveAnswerer answerer(analyzer_, {}, df.as_function(), df.frequency_function());
   ExtractiveAnswer unknown = answerer.answer("Are dogs allowed in the helipad?", passages_);
   EXPECT_TRUE(unknown.abstained);
@@ -103,9 +109,7 @@ EmbedTexts dog_axis_embedder(size_t* calls) {
 }
 
 TEST_F(ExtractiveAnswererTest, SemanticRelevanceDecidesWithAnEmbedder) {
-  DocumentFrequencies df;
-  ContentTermExtractor extractor(analyzer_);
-  for (const Passage& p : passages_) df.add_document(extractor.distinct_terms(p.text));
+  DocumentFrequencies df = frequencies_of(passages_);
   size_t calls = 0;
   ExtractiveAnswerer answerer(analyzer_, {}, df.as_function(), df.frequency_function(),
                               dog_axis_embedder(&calls));
@@ -155,9 +159,7 @@ TEST_F(ExtractiveAnswererTest, NumbersAndCompoundsMatchTheirOtherSpellings) {
               "The Eagles won Super Bowl LII in February 2018. It was their first title."),
       passage(2, "World War II", "World War II ended in the Pacific in September 1945."),
   };
-  DocumentFrequencies df;
-  ContentTermExtractor extractor(analyzer_);
-  for (const Passage& p : passages) df.add_document(extractor.distinct_terms(p.text));
+  DocumentFrequencies df = frequencies_of(passages);
   ExtractiveAnswerer answerer(analyzer_, {}, df.as_function(), df.frequency_function());
   // "2" is written "II" in the passage: not a missing number.
   ExtractiveAnswer war = answerer.answer("When did world war 2 end in the pacific?", passages);
@@ -175,9 +177,7 @@ TEST_F(ExtractiveAnswererTest, NumbersAndCompoundsMatchTheirOtherSpellings) {
 }
 
 TEST_F(ExtractiveAnswererTest, SemanticRescueAnswersAParaphraseWithFewSharedWords) {
-  DocumentFrequencies df;
-  ContentTermExtractor extractor(analyzer_);
-  for (const Passage& p : passages_) df.add_document(extractor.distinct_terms(p.text));
+  DocumentFrequencies df = frequencies_of(passages_);
   df.add_document({"canin", "companion", "permit", "outdoor", "seat"});
   size_t calls = 0;
   // Few of the question's words are in the passages ("dogs" only), but it means the dog
