@@ -171,9 +171,13 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
     const std::unordered_set<std::string> question_words = surface_words(question);
     for (size_t p = 0; p < considered; ++p) {
       const PassageEvidence& e = evidence[p];
+      // Per term: whether the passage (any sentence, its title or section) holds it. A
+      // sentence's terms are among the passage's, so this also decides a missing number.
+      std::vector<char> in_passage(terms.size());
       double found = 0;
-      for (const WeightedTerm& t : terms) {
-        if (t.found_in(e.all_terms) || t.found_in(e.title_terms)) found += t.weight;
+      for (size_t i = 0; i < terms.size(); ++i) {
+        in_passage[i] = terms[i].found_in(e.all_terms) || terms[i].found_in(e.title_terms);
+        if (in_passage[i]) found += terms[i].weight;
       }
       out.passage_coverage = std::max(out.passage_coverage, found / total);
       for (size_t s = 0; s < e.sentences.size(); ++s) {
@@ -182,14 +186,12 @@ ExtractiveAnswer ExtractiveAnswerer::answer(std::string_view question,
         if (is_label(text, sentence.term_count)) continue;
         double covered = 0;
         bool exact_missing = false;
-        for (const WeightedTerm& t : terms) {
-          if (t.exact && !t.found_in(sentence.terms) && !t.found_in(e.all_terms) &&
-              !t.found_in(e.title_terms)) {
-            exact_missing = true;
-          }
+        for (size_t i = 0; i < terms.size(); ++i) {
+          const WeightedTerm& t = terms[i];
+          if (t.exact && !in_passage[i]) exact_missing = true;
           if (t.found_in(sentence.terms)) {
             covered += t.weight;
-          } else if (t.found_in(e.title_terms) || t.found_in(e.all_terms)) {
+          } else if (in_passage[i]) {
             covered += config_.context_credit * t.weight;
           }
         }
