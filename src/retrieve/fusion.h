@@ -24,18 +24,19 @@ enum class FusionMethod { kRrf, kWeighted };
 const char* fusion_method_name(FusionMethod method);  // "rrf" | "weighted"
 Result<FusionMethod> parse_fusion_method(const std::string& name);
 
+// The weights a hybrid search uses with `method` when the caller names none, as
+// {lexical, dense}: {0.3, 0.7} for the weighted sum, {1, 1} for RRF.
+std::vector<double> default_hybrid_weights(FusionMethod method);
+
 // Hybrid search's default: the weighted sum with lexical 0.3, dense 0.7. It beat RRF and
 // both single retrievers on SciFact (nDCG@10 0.713 vs RRF 0.707) and on nq-open-oracle
 // (0.957 vs RRF 0.932, dense 0.952); docs/benchmarks.md.
 struct FusionConfig {
   FusionMethod method = FusionMethod::kWeighted;
   double rrf_k = 60;
-  std::vector<double> weights = {0.3, 0.7};  // one per list; missing entries are 1
+  // One per list; missing entries are 1.
+  std::vector<double> weights = default_hybrid_weights(FusionMethod::kWeighted);
 };
-
-// The weights a hybrid search uses with `method` when the caller names none, as
-// {lexical, dense}: {0.3, 0.7} for the weighted sum, {1, 1} for RRF.
-std::vector<double> default_hybrid_weights(FusionMethod method);
 
 struct FusedChunk {
   int64_t chunk_id = 0;
