@@ -64,13 +64,18 @@ void IngestProgressPrinter::on_progress(const IngestProgress& p) {
     line_drawn_ = true;
     return;
   }
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_log_ < std::chrono::seconds(5)) return;
-  last_log_ = now;
+  if (!log_line_due()) return;
   std::fprintf(stderr, "progress: files %llu/%llu, documents %llu, %.0f docs/s, %.0f%% of bytes\n",
                static_cast<unsigned long long>(p.files_done),
                static_cast<unsigned long long>(p.files_total),
                static_cast<unsigned long long>(p.documents_done), rate, fraction * 100);
+}
+
+bool IngestProgressPrinter::log_line_due() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_log_ < std::chrono::seconds(5)) return false;
+  last_log_ = now;
+  return true;
 }
 
 void IngestProgressPrinter::show_embedding(const IngestProgress& p) {
@@ -83,9 +88,7 @@ void IngestProgressPrinter::show_embedding(const IngestProgress& p) {
     line_drawn_ = true;
     return;
   }
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_log_ < std::chrono::seconds(5)) return;
-  last_log_ = now;
+  if (!log_line_due()) return;
   std::fprintf(stderr, "embedding: %.0f%%, %llu passages embedded, %llu from the cache\n",
                p.embedding_fraction * 100, static_cast<unsigned long long>(p.passages_embedded),
                static_cast<unsigned long long>(p.passages_cached));

@@ -20,6 +20,9 @@ class IngestProgressPrinter : public IngestObserver {
  private:
   void clear_line();
   void show_embedding(const IngestProgress& progress);
+  // For log output (not a terminal): whether 5 s have passed since the last line; if so,
+  // starts the next interval.
+  bool log_line_due();
   bool terminal_;
   bool verbose_;
   bool line_drawn_ = false;
