@@ -243,13 +243,15 @@ async def main():
 
 
 def run():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     try:
         import uvloop  # noqa: PLC0415  (optional: the benchmark venv has it)
-        uvloop.run(main())
+        runner = uvloop.run
     except ImportError:
-        asyncio.run(main())
+        runner = asyncio.run
+    try:
+        runner(main())
     except KeyboardInterrupt:
         pass
 
