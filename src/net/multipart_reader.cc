@@ -542,7 +542,9 @@ std::optional<std::string> safe_upload_name(std::string_view client_name) {
     const std::string_view extension = view.substr(dot);
     return std::string(cut_utf8(view, kMaxNameBytes - extension.size())) + std::string(extension);
   }
-  return std::string(cut_utf8(view, kMaxNameBytes));
+  std::string_view kept = cut_utf8(view, kMaxNameBytes);
+  while (kept.back() == ' ') kept.remove_suffix(1);  // view starts with a non-space
+  return std::string(kept);
 }
 
 }  // namespace ragd
