@@ -19,7 +19,7 @@ local requests = nil
 
 function init(args)
   local path = os.getenv("BODIES")
-  if not path then return end
+  if not path or path == "" then return end
   local headers = { ["Content-Type"] = "application/json" }
   requests = {}
   for line in io.lines(path) do
