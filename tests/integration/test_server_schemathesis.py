@@ -1,0 +1,36 @@
+"""schemathesis against `ragd serve`, driven by the server's own /v1/openapi.json: generated
+requests, valid and invalid, for every documented operation. No request may get a 5xx, and
+every response must match the document (status, content type, headers, body schema)."""
+
+import pathlib
+import subprocess
+import sys
+
+from server_fixtures import knowledge_template, start_server  # noqa: F401
+
+CHECKS = ",".join(["not_a_server_error", "status_code_conformance", "content_type_conformance",
+                   "response_headers_conformance", "response_schema_conformance"])
+
+
+def test_schemathesis_finds_no_server_errors_or_schema_violations(knowledge_template,
+                                                                   tmp_path_factory):
+    server = start_server(knowledge_template, tmp_path_factory, "--max-body-bytes", "1048576")
+    try:
+        cli = pathlib.Path(sys.executable).parent / "schemathesis"
+        command = [str(cli), "run", server.url + "/v1/openapi.json",
+                   "--checks", CHECKS,
+                   "--phases", "examples,coverage,fuzzing",
+                   "--max-examples", "8",
+                   "--seed", "20250105",
+                   "--workers", "2",
+                   "--generation-database", "none",
+                   "--request-timeout", "30",
+                   "--suppress-health-check", "all",
+                   "--no-shrink",
+                   "--no-color"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output[-20000:]
+        assert "No issues found" in output or "passed" in output.lower(), output[-5000:]
+    finally:
+        server.stop()
