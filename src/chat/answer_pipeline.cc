@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/answer_json.h"
+#include "chat/pending_answer_state.h"
 #include "common/dates.h"
 #include "text/normalize.h"
 #include "text/sentences.h"
@@ -65,29 +66,11 @@ std::vector<AnswerCitation> citations_from_json(const std::string& text) {
   return out;
 }
 
-// The reason name of an LLM failure as reported to clients (the kind, never the message,
-// which may carry upstream text).
-std::string failure_reason(const LlmError& error) { return llm_error_kind_name(error.kind); }
-
 void emit_text(const AnswerEvents& events, const std::string& text) {
   if (events.on_delta && !text.empty()) events.on_delta(text);
 }
 
 }  // namespace
-
-struct AnswerPipeline::Prepared {
-  Clock::time_point start;
-  int32_t today = 0;
-  std::string session_id;
-  ConversationContext memory;
-  QueryAnalysis analysis;
-  DomainRoute route;
-  std::string search_query;
-  std::vector<std::string> query_terms;
-  std::vector<SearchHit> hits;
-  bool retrieval_failed = false;
-  BuiltContext context;
-};
 
 AnswerPipeline::AnswerPipeline(AnswerPipelineDeps deps, AnswerPipelineConfig config)
     : deps_(std::move(deps)),
@@ -104,10 +87,9 @@ AnswerPipeline::AnswerPipeline(AnswerPipelineDeps deps, AnswerPipelineConfig con
 
 AnswerPipeline::~AnswerPipeline() = default;
 
-Result<AnswerPipeline::Prepared> AnswerPipeline::prepare(const AnswerRequest& request,
-                                                         AnswerResult& result) {
-  Prepared p;
-  p.start = Clock::now();
+Status AnswerPipeline::prepare(State& p) {
+  const AnswerRequest& request = p.request;
+  AnswerResult& result = p.result;
   p.today = config_.today ? config_.today() : system_today();
 
   // Memory: the session's recent turns, summaries of older ones, and recall of earlier
@@ -155,10 +137,12 @@ Result<AnswerPipeline::Prepared> AnswerPipeline::prepare(const AnswerRequest& re
     result.related_domains = p.route.related;
   }
   result.latency.analysis_ms = ms_since(analysis_start);
-  return p;
+  return Status::ok();
 }
 
-void AnswerPipeline::retrieve(const AnswerRequest& request, Prepared& p, AnswerResult& result) {
+void AnswerPipeline::retrieve(State& p) {
+  const AnswerRequest& request = p.request;
+  AnswerResult& result = p.result;
   auto start = Clock::now();
   // One search per share of the routing plan; hits are merged by chunk, best rank first
   // (the primary domain's share comes first, so its passages lead).
@@ -169,6 +153,7 @@ void AnswerPipeline::retrieve(const AnswerRequest& request, Prepared& p, AnswerR
     shares.push_back(RetrievalShare{{}, request.k});
   }
   std::unordered_set<int64_t> seen;
+  std::vector<SearchHit> hits;
   for (const RetrievalShare& share : shares) {
     if (share.k == 0) continue;
     SearchRequest search;
@@ -184,16 +169,15 @@ void AnswerPipeline::retrieve(const AnswerRequest& request, Prepared& p, AnswerR
       continue;
     }
     if (result.retrieval_strategy.empty()) result.retrieval_strategy = response->strategy;
-    if (p.query_terms.empty()) p.query_terms = response->query_terms;
     for (SearchHit& hit : response->hits) {
-      if (seen.insert(hit.chunk_id).second) p.hits.push_back(std::move(hit));
+      if (seen.insert(hit.chunk_id).second) hits.push_back(std::move(hit));
     }
   }
-  if (!p.hits.empty()) p.retrieval_failed = false;
+  if (!hits.empty()) p.retrieval_failed = false;
   result.latency.retrieval_ms = ms_since(start);
 
   auto context_start = Clock::now();
-  p.context = context_builder_.build(p.search_query, p.hits);
+  p.context = context_builder_.build(p.search_query, hits);
   result.passages = p.context.passages;
   result.latency.context_ms = ms_since(context_start);
 }
@@ -232,9 +216,8 @@ void AnswerPipeline::apply_verification(const VerifiedAnswer& verified, AnswerRe
   }
 }
 
-bool AnswerPipeline::generate_with_llm(const AnswerRequest& request, Prepared& p,
-                                       AnswerResult& result, const AnswerEvents& events,
-                                       const std::atomic<bool>* cancel) {
+void AnswerPipeline::render_prompt(State& p) {
+  const AnswerRequest& request = p.request;
   PromptInputs inputs;
   inputs.question = request.question;
   if (request.enable_rag) inputs.context = p.context.rendered;
@@ -246,49 +229,15 @@ bool AnswerPipeline::generate_with_llm(const AnswerRequest& request, Prepared& p
   inputs.today = format_iso_date(p.today);
   inputs.collection = config_.collection_name;
 
-  CompletionRequest completion;
+  CompletionRequest& completion = p.completion;
   completion.messages = deps_.prompts.render(inputs);
   completion.max_tokens = request.max_tokens;
   completion.temperature = request.temperature;
-  completion.stream = static_cast<bool>(events.on_delta);
   completion.traceparent = request.traceparent;
-
-  auto start = Clock::now();
-  bool first = true;
-  DeltaCallback on_delta = [&](std::string_view delta) {
-    if (first) {
-      result.latency.first_token_ms = ms_since(start);
-      first = false;
-    }
-    return events.on_delta ? events.on_delta(delta) : true;
-  };
-  CompletionOutcome outcome = deps_.llm->complete(completion, on_delta, cancel);
-  result.latency.generation_ms = ms_since(start);
-  if (!outcome) {
-    const LlmError& error = outcome.error();
-    result.degradations.push_back({"llm", failure_reason(error)});
-    if (error.partial_output && events.on_retract) events.on_retract(failure_reason(error));
-    return false;
-  }
-  const CompletionResult& completion_result = outcome.value();
-  result.model = completion_result.model;
-  result.provider = completion_result.provider;
-  result.usage = completion_result.usage;
-  result.strategy = AnswerStrategy::kLlm;
-
-  auto verify_start = Clock::now();
-  if (request.enable_rag) {
-    VerifiedAnswer verified = verifier_.verify(completion_result.text, p.context.passages);
-    apply_verification(verified, result);
-  } else {
-    result.answer = completion_result.text;
-  }
-  result.latency.verification_ms = ms_since(verify_start);
-  return true;
 }
 
-bool AnswerPipeline::answer_from_similar(Prepared& p, AnswerResult& result,
-                                         const AnswerEvents& events) {
+bool AnswerPipeline::answer_from_similar(State& p, const AnswerEvents& events) {
+  AnswerResult& result = p.result;
   auto past = history_.recent(deps_.collection_id, {answer_strategy_name(AnswerStrategy::kLlm)},
                               config_.similar_answer_candidates);
   if (!past) {
@@ -324,8 +273,8 @@ bool AnswerPipeline::answer_from_similar(Prepared& p, AnswerResult& result,
   return true;
 }
 
-void AnswerPipeline::answer_extractively(Prepared& p, AnswerResult& result,
-                                         const AnswerEvents& events) {
+void AnswerPipeline::answer_extractively(State& p, const AnswerEvents& events) {
+  AnswerResult& result = p.result;
   auto start = Clock::now();
   ExtractiveAnswer extracted = extractive_.answer(p.search_query, p.context.passages);
   result.latency.generation_ms += ms_since(start);
@@ -357,7 +306,9 @@ void AnswerPipeline::answer_with_template(AnswerResult& result, const AnswerEven
   emit_text(events, result.answer);
 }
 
-void AnswerPipeline::persist(const AnswerRequest& request, Prepared& p, AnswerResult& result) {
+void AnswerPipeline::persist(State& p) {
+  const AnswerRequest& request = p.request;
+  AnswerResult& result = p.result;
   if (!request.persist || p.session_id.empty()) return;
   auto start = Clock::now();
   TurnRecord record;
@@ -379,43 +330,80 @@ void AnswerPipeline::persist(const AnswerRequest& request, Prepared& p, AnswerRe
   result.latency.persist_ms = ms_since(start);
 }
 
-Result<AnswerResult> AnswerPipeline::answer(const AnswerRequest& request,
-                                            const AnswerEvents& events,
-                                            const std::atomic<bool>* cancel) {
+Result<std::unique_ptr<PendingAnswer>> AnswerPipeline::begin(const AnswerRequest& request,
+                                                             const AnswerEvents& events) {
   if (request.question.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status::invalid("the question is empty");
   }
   if (!is_valid_utf8(request.question)) {
     return Status::invalid("the question is not valid UTF-8");
   }
+  auto state = std::make_unique<State>();
+  State& p = *state;
   if (request.enable_rag && deps_.prefetch_query) deps_.prefetch_query(request.question);
-  AnswerResult result;
-  auto prepared = prepare(request, result);
-  if (!prepared) return prepared.status();
-  Prepared& p = *prepared;
+  p.start = Clock::now();
+  p.request = request;
+  p.collection_id = deps_.collection_id;
+  Status prepared = prepare(p);
+  if (!prepared.is_ok()) return prepared;
 
-  if (request.enable_rag) retrieve(request, p, result);
+  if (request.enable_rag) retrieve(p);
   if (events.on_sources) events.on_sources(p.context.passages);
 
-  bool answered = false;
   bool nothing_found = request.enable_rag && p.context.passages.empty();
   if (nothing_found && !p.retrieval_failed) {
     // No relevant passage: say so; the LLM is not asked to answer from nothing.
-    result.answer = config_.extractive.abstain_text;
-    result.abstained = true;
-    result.strategy = deps_.llm ? AnswerStrategy::kLlm : AnswerStrategy::kExtractive;
-    result.model = deps_.llm ? "" : "extractive";
+    p.abstain = true;
+    p.result.answer = config_.extractive.abstain_text;
+    p.result.abstained = true;
+    p.result.strategy = deps_.llm ? AnswerStrategy::kLlm : AnswerStrategy::kExtractive;
+    p.result.model = deps_.llm ? "" : "extractive";
+  } else if (deps_.llm && !(nothing_found && p.retrieval_failed)) {
+    p.needs_generation = true;
+    render_prompt(p);
+  }
+  // Only begin() reads the memory, and a pending answer may wait minutes among thousands.
+  p.memory = ConversationContext{};
+  return std::unique_ptr<PendingAnswer>(new PendingAnswer(std::move(state)));
+}
+
+Result<AnswerResult> AnswerPipeline::finish(std::unique_ptr<PendingAnswer> pending,
+                                            const AnswerEvents& events,
+                                            const std::atomic<bool>* cancel) {
+  if (pending == nullptr || pending->state_ == nullptr) {
+    return Status::invalid("no pending answer to finish");
+  }
+  State& p = *pending->state_;
+  if (p.collection_id != deps_.collection_id) {
+    return Status::invalid("the answer was begun on another collection");
+  }
+  const AnswerRequest& request = p.request;
+  AnswerResult& result = p.result;
+  bool cancelled = cancel && cancel->load();
+
+  bool answered = false;
+  if (p.abstain) {
     emit_text(events, result.answer);
     answered = true;
-  }
-  if (!answered && deps_.llm && !(nothing_found && p.retrieval_failed)) {
-    answered = generate_with_llm(request, p, result, events, cancel);
-    if (!answered && !(cancel && cancel->load())) {
-      answered = answer_from_similar(p, result, events);
+  } else if (p.needs_generation) {
+    if (p.generated) {
+      auto verify_start = Clock::now();
+      if (request.enable_rag) {
+        apply_verification(verifier_.verify(p.generated->text, p.context.passages), result);
+      } else {
+        result.answer = p.generated->text;
+      }
+      result.latency.verification_ms = ms_since(verify_start);
+      answered = true;
+    } else {
+      if (!p.generation_ran) {
+        result.degradations.push_back({"llm", cancelled ? "cancelled" : "not_run"});
+      }
+      if (!cancelled) answered = answer_from_similar(p, events);
     }
   }
   if (!answered && !p.context.passages.empty()) {
-    answer_extractively(p, result, events);
+    answer_extractively(p, events);
     answered = true;
   }
   if (!answered) answer_with_template(result, events);
@@ -428,11 +416,20 @@ Result<AnswerResult> AnswerPipeline::answer(const AnswerRequest& request,
     for (const AnswerCitation& c : result.citations) events.on_citation(c);
   }
   result.latency.total_ms = ms_since(p.start);
-  persist(request, p, result);
+  persist(p);
   result.latency.total_ms = ms_since(p.start);
   double llm_time = result.strategy == AnswerStrategy::kLlm ? result.latency.generation_ms : 0;
   result.latency.overhead_ms = result.latency.total_ms - llm_time;
-  return result;
+  return std::move(result);
+}
+
+Result<AnswerResult> AnswerPipeline::answer(const AnswerRequest& request,
+                                            const AnswerEvents& events,
+                                            const std::atomic<bool>* cancel) {
+  auto pending = begin(request, events);
+  if (!pending) return pending.status();
+  if ((*pending)->needs_generation()) (*pending)->generate(*deps_.llm, events, cancel);
+  return finish(std::move(*pending), events, cancel);
 }
 
 }  // namespace ragd

@@ -17,8 +17,13 @@
 // a session that is not the owner's: kNotFound); failures of the LLM, retrieval or the store
 // degrade the answer and are reported in `degradations` / `warnings`.
 //
+// answer() runs three phases that a caller may also run apart (a server keeps the pipeline on
+// its thread and runs the minutes-long LLM call elsewhere): begin() -> PendingAnswer::generate
+// (pending_answer.h) -> finish(). answer() is exactly begin + generate + finish.
+//
 // Thread-safety: not thread-safe (it uses one Store connection through the session store);
-// use one pipeline per thread. The dependencies must outlive it.
+// use one pipeline per thread. The dependencies must outlive it. A PendingAnswer holds no
+// reference to the pipeline: it may be finished by another pipeline of the same collection.
 #pragma once
 
 #include <atomic>
@@ -33,6 +38,7 @@
 #include "chat/conversation_memory.h"
 #include "chat/domain_router.h"
 #include "chat/extractive_answerer.h"
+#include "chat/pending_answer.h"
 #include "chat/prompt_templates.h"
 #include "chat/query_analysis.h"
 #include "chat/query_rewriter.h"
@@ -95,19 +101,34 @@ class AnswerPipeline {
   Result<AnswerResult> answer(const AnswerRequest& request, const AnswerEvents& events = {},
                               const std::atomic<bool>* cancel = nullptr);
 
+  // Phase 1: memory, rewrite, analysis, routing, retrieval, context (and the prompt when the
+  // LLM is to be asked); emits events.on_sources, nothing else. Errors as answer() returns
+  // them (empty question, invalid UTF-8, a session that is not the owner's).
+  Result<std::unique_ptr<PendingAnswer>> begin(const AnswerRequest& request,
+                                               const AnswerEvents& events = {});
+
+  // Phase 3: verification of the LLM's text, or the lower rungs of the degradation ladder
+  // (cached, extractive, template) when generation failed or was not run (then the "llm"
+  // degradation says "not_run", or "cancelled" when `cancel` is set), or the "does not say"
+  // text decided by begin(); then on_citation events and the persisted turn. Deltas of the
+  // lower rungs follow the generation's. `cancel` as in answer(): set, it skips the cached
+  // rung. kInvalidArgument for a null `pending` or one begun on another collection.
+  Result<AnswerResult> finish(std::unique_ptr<PendingAnswer> pending,
+                              const AnswerEvents& events = {},
+                              const std::atomic<bool>* cancel = nullptr);
+
   bool has_llm() const { return deps_.llm != nullptr; }
 
  private:
-  struct Prepared;
-  Result<Prepared> prepare(const AnswerRequest& request, AnswerResult& result);
-  void retrieve(const AnswerRequest& request, Prepared& prepared, AnswerResult& result);
-  bool generate_with_llm(const AnswerRequest& request, Prepared& prepared, AnswerResult& result,
-                         const AnswerEvents& events, const std::atomic<bool>* cancel);
-  bool answer_from_similar(Prepared& prepared, AnswerResult& result, const AnswerEvents& events);
-  void answer_extractively(Prepared& prepared, AnswerResult& result, const AnswerEvents& events);
+  using State = PendingAnswer::State;
+  Status prepare(State& s);
+  void retrieve(State& s);
+  void render_prompt(State& s);
+  bool answer_from_similar(State& s, const AnswerEvents& events);
+  void answer_extractively(State& s, const AnswerEvents& events);
   void answer_with_template(AnswerResult& result, const AnswerEvents& events);
   void apply_verification(const VerifiedAnswer& verified, AnswerResult& result);
-  void persist(const AnswerRequest& request, Prepared& prepared, AnswerResult& result);
+  void persist(State& s);
 
   AnswerPipelineDeps deps_;
   AnswerPipelineConfig config_;
