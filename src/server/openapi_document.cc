@@ -630,6 +630,9 @@ R"json(            "description": "A page of sessions",
           "400": {
             "$ref": "#/components/responses/BadRequest"
           },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
@@ -742,11 +745,11 @@ R"json(            "description": "A page of sessions",
             "$ref": "#/components/responses/NotFound"
           },
           "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
+)json",
+R"json(            "$ref": "#/components/responses/PayloadTooLarge"
           },
           "415": {
-)json",
-R"json(            "$ref": "#/components/responses/UnsupportedMediaType"
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
@@ -846,10 +849,10 @@ R"json(            "$ref": "#/components/responses/UnsupportedMediaType"
     "/v1/embeddings": {
       "post": {
         "operationId": "createEmbeddings",
-        "summary": "OpenAI-compatible embeddings from the native encoder (384 dimensions)",
-        "requestBody": {
 )json",
-R"json(          "required": true,
+R"json(        "summary": "OpenAI-compatible embeddings from the native encoder (384 dimensions)",
+        "requestBody": {
+          "required": true,
           "content": {
             "application/json": {
               "schema": {
@@ -975,12 +978,12 @@ R"json(          "required": true,
           "200": {
             "description": "Dependencies",
             "headers": {
-              "X-Request-ID": {
+)json",
+R"json(              "X-Request-ID": {
                 "$ref": "#/components/headers/X-Request-ID"
               }
             },
-)json",
-R"json(            "content": {
+            "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Detailed"
@@ -1111,14 +1114,14 @@ R"json(            "content": {
       },
       "Span": {
         "type": "object",
-        "properties": {
+)json",
+R"json(        "properties": {
           "begin": {
             "type": "integer",
             "minimum": 0
           },
           "end": {
-)json",
-R"json(            "type": "integer",
+            "type": "integer",
             "minimum": 0
           }
         },
@@ -1133,28 +1136,33 @@ R"json(            "type": "integer",
         "properties": {
           "name": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "maxLength": 200
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 2000
           },
           "keywords": {
             "type": "array",
             "items": {
               "type": "string"
-            }
+            },
+            "maxItems": 500
           },
           "related": {
             "type": "array",
             "items": {
               "type": "string"
             },
+            "maxItems": 100,
             "description": "Names of related domains."
           }
         },
         "required": [
           "name"
-        ]
+        ],
+        "additionalProperties": false
       },
       "Chunking": {
         "type": "object",
@@ -1167,9 +1175,11 @@ R"json(            "type": "integer",
           "overlap_tokens": {
             "type": "integer",
             "minimum": 0,
-            "maximum": 4096
+            "maximum": 4096,
+            "description": "Less than max_tokens."
           }
-        }
+        },
+        "additionalProperties": false
       },
       "CollectionCreate": {
         "type": "object",
@@ -1178,18 +1188,24 @@ R"json(            "type": "integer",
             "$ref": "#/components/schemas/CollectionName"
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4000
           },
           "domains": {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/Domain"
-            }
+            },
+            "maxItems": 100
           },
           "embedding_model": {
             "type": "string",
-            "minLength": 1,
-            "description": "\"none\" for a lexical-only collection, or a model id; default: the default model."
+            "enum": [
+              "default",
+              "all-MiniLM-L6-v2",
+              "none"
+            ],
+            "description": "\"none\": a lexical-only collection; default: the native encoder with the default model."
           },
           "chunking": {
             "$ref": "#/components/schemas/Chunking"
@@ -1204,13 +1220,15 @@ R"json(            "type": "integer",
         "type": "object",
         "properties": {
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4000
           },
           "domains": {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/Domain"
-            }
+            },
+            "maxItems": 100
           }
         },
         "additionalProperties": false
@@ -1237,7 +1255,8 @@ R"json(            "type": "integer",
           },
           "size_bytes": {
             "type": "integer",
-            "minimum": 0
+)json",
+R"json(            "minimum": 0
           },
           "embedding_model": {
             "type": "string"
@@ -1262,8 +1281,7 @@ R"json(            "type": "integer",
           "created_at",
           "document_count",
           "chunk_count",
-)json",
-R"json(          "size_bytes",
+          "size_bytes",
           "embedding_model",
           "chunking",
           "domains",
@@ -1290,27 +1308,45 @@ R"json(          "size_bytes",
           "id": {
             "type": "string",
             "minLength": 1,
-            "description": "Document key; default: derived from the title."
+            "maxLength": 255,
+            "pattern": "^[^/\\\\]+$",
+            "description": "The document's name, one path segment (no '/', '\\' or '..'); the key is [<domain>/]<id>, with .md added unless it ends in .md or .txt. Default: derived from the title (or the text)."
           },
           "title": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 1000
           },
           "text": {
-            "type": "string"
+            "type": "string",
+            "pattern": "[^ \t\r\n]"
           },
           "domain": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 100,
+            "description": "One path segment."
           },
           "tags": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            }
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "maxItems": 100
+              }
+            ]
           },
           "date": {
             "type": "string",
             "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
             "description": "YYYY-MM-DD"
+          },
+          "collection": {
+            "type": "string",
+            "description": "Ignored: the path names the collection."
           }
         },
         "required": [
@@ -1361,7 +1397,8 @@ R"json(          "size_bytes",
           },
           "collection": {
             "type": "string"
-          },
+)json",
+R"json(          },
           "document": {
             "type": "string",
             "nullable": true
@@ -1414,8 +1451,7 @@ R"json(          "size_bytes",
         "required": [
           "id",
           "status",
-)json",
-R"json(          "collection",
+          "collection",
           "document",
           "created_at",
           "started_at",
@@ -1521,7 +1557,8 @@ R"json(          "collection",
       },
       "Document": {
         "type": "object",
-        "properties": {
+)json",
+R"json(        "properties": {
           "key": {
             "type": "string"
           },
@@ -1577,8 +1614,7 @@ R"json(          "collection",
         ]
       },
       "DocumentList": {
-)json",
-R"json(        "type": "object",
+        "type": "object",
         "properties": {
           "data": {
             "type": "array",
@@ -1614,16 +1650,25 @@ R"json(        "type": "object",
                 "type": "array",
                 "items": {
                   "type": "string"
-                }
+                },
+                "maxItems": 100
               }
             ],
             "description": "A domain, or any of several."
           },
           "tags": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            },
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "maxItems": 100
+              }
+            ],
             "description": "Documents carrying all of these tags."
           },
           "date_from": {
@@ -1638,21 +1683,26 @@ R"json(        "type": "object",
           },
           "document": {
             "type": "string",
-            "description": "One document key, or a folder prefix."
+            "maxLength": 4096,
+            "description": "One document key (404 when unknown)."
           }
-        }
+        },
+        "additionalProperties": false
       },
       "SearchRequest": {
         "type": "object",
         "properties": {
           "query": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "maxLength": 10000,
+            "pattern": "[^ \t\r\n]"
           },
           "collection": {
             "$ref": "#/components/schemas/CollectionName"
           },
-          "k": {
+)json",
+R"json(          "k": {
             "type": "integer",
             "minimum": 1,
             "maximum": 100,
@@ -1726,8 +1776,7 @@ R"json(        "type": "object",
       },
       "SearchResponse": {
         "type": "object",
-)json",
-R"json(        "properties": {
+        "properties": {
           "results": {
             "type": "array",
             "items": {
@@ -1814,14 +1863,19 @@ R"json(        "properties": {
       },
       "ChatRequest": {
         "type": "object",
-        "properties": {
+)json",
+R"json(        "properties": {
           "message": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "maxLength": 32768,
+            "pattern": "[^ \t\r\n]"
           },
           "session_id": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "maxLength": 64,
+            "description": "Continue this session (404 when unknown)."
           },
           "collection": {
             "$ref": "#/components/schemas/CollectionName"
@@ -1881,8 +1935,7 @@ R"json(        "properties": {
               "extractive",
               "template"
             ]
-)json",
-R"json(          },
+          },
           "abstained": {
             "type": "boolean"
           },
@@ -1901,13 +1954,35 @@ R"json(          },
             "description": "Milliseconds per stage."
           },
           "session_id": {
-            "type": "string"
+            "type": "string",
+            "nullable": true
           },
           "message_id": {
-            "type": "string"
+            "type": "string",
+            "nullable": true
           },
           "cached": {
             "type": "boolean"
+          },
+          "degradations": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "rung": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           }
         },
         "required": [
@@ -1933,7 +2008,8 @@ R"json(          },
             "type": "string"
           },
           "created_at": {
-            "$ref": "#/components/schemas/Timestamp"
+)json",
+R"json(            "$ref": "#/components/schemas/Timestamp"
           },
           "updated_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -1989,7 +2065,9 @@ R"json(          },
           "citations": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/Citation"
+              "type": "object",
+              "properties": {},
+              "description": "The citations as recorded with the turn."
             }
           },
           "strategy": {
@@ -2036,8 +2114,7 @@ R"json(          },
         "type": "object",
         "properties": {
           "id": {
-)json",
-R"json(            "type": "string"
+            "type": "string"
           },
           "title": {
             "type": "string"
@@ -2077,14 +2154,16 @@ R"json(            "type": "string"
             "maximum": 5
           },
           "text": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4000
           }
         },
         "required": [
           "rating"
         ],
         "additionalProperties": false
-      },
+)json",
+R"json(      },
       "ModelList": {
         "type": "object",
         "properties": {
@@ -2153,9 +2232,12 @@ R"json(            "type": "string"
         "type": "object",
         "properties": {
           "model": {
-            "type": "string",
-            "minLength": 1,
-            "description": "A collection name, or \"ragd\" for the default collection."
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/CollectionName"
+              }
+            ],
+            "description": "A collection name, or \"ragd\" for the default collection (404 when no such collection)."
           },
           "messages": {
             "type": "array",
@@ -2178,17 +2260,25 @@ R"json(            "type": "string"
           },
           "max_tokens": {
             "type": "integer",
-            "minimum": 1
+            "minimum": 1,
+            "maximum": 1048576,
+            "description": "Clamped to 50..2000."
+          },
+          "max_completion_tokens": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1048576,
+            "description": "Clamped to 50..2000."
           },
           "temperature": {
             "type": "number",
             "minimum": 0,
-            "maximum": 2
+            "maximum": 2,
+            "description": "Values above 1 count as 1."
           },
           "ragd": {
             "type": "object",
-)json",
-R"json(            "properties": {
+            "properties": {
               "collection": {
                 "$ref": "#/components/schemas/CollectionName"
               },
@@ -2208,7 +2298,8 @@ R"json(            "properties": {
         ],
         "description": "OpenAI's chat completion request; other OpenAI fields are accepted and ignored."
       },
-      "ChatCompletion": {
+)json",
+R"json(      "ChatCompletion": {
         "type": "object",
         "properties": {
           "id": {
@@ -2310,22 +2401,28 @@ R"json(            "properties": {
           "input": {
             "oneOf": [
               {
-                "type": "string"
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 65536
               },
               {
                 "type": "array",
                 "items": {
-                  "type": "string"
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 65536
                 },
-                "minItems": 1
+                "minItems": 1,
+                "maxItems": 2048
               }
             ]
           },
           "model": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 200,
+            "description": "Any name; the native encoder answers."
           },
-)json",
-R"json(          "encoding_format": {
+          "encoding_format": {
             "type": "string",
             "enum": [
               "float",
@@ -2340,7 +2437,8 @@ R"json(          "encoding_format": {
         "description": "OpenAI's embeddings request; other fields are ignored."
       },
       "EmbeddingList": {
-        "type": "object",
+)json",
+R"json(        "type": "object",
         "properties": {
           "object": {
             "type": "string",
@@ -2464,8 +2562,7 @@ R"json(          "encoding_format": {
       "Detailed": {
         "type": "object",
         "properties": {
-)json",
-R"json(          "status": {
+          "status": {
             "type": "string"
           },
           "dependencies": {
@@ -2478,7 +2575,8 @@ R"json(          "status": {
                 },
                 "status": {
                   "type": "string"
-                },
+)json",
+R"json(                },
                 "latency_ms": {
                   "type": "number",
                   "minimum": 0
@@ -2601,8 +2699,7 @@ R"json(          "status": {
           "application/json": {
             "schema": {
               "$ref": "#/components/schemas/Error"
-)json",
-R"json(            }
+            }
           }
         }
       },
@@ -2614,7 +2711,8 @@ R"json(            }
           }
         },
         "content": {
-          "application/json": {
+)json",
+R"json(          "application/json": {
             "schema": {
               "$ref": "#/components/schemas/Error"
             }
