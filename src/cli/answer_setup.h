@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chat/answer_pipeline.h"
+#include "chat/collection_pipeline.h"
 #include "jobs/collection_handle.h"
 
 namespace ragd::cli {
@@ -46,6 +47,6 @@ Result<std::unique_ptr<AnswerPipeline>> make_answer_pipeline(CollectionHandle& h
 
 // The store state key under which `ragd ingest` keeps the domains.json of a collection's
 // source folder (the collection's default domains).
-std::string domains_state_key(int64_t collection_id);
+using ragd::domains_state_key;
 
 }  // namespace ragd::cli

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -77,6 +78,9 @@ class ResponseWriter {
   virtual std::shared_ptr<EventSink> start_events(
       std::vector<std::pair<std::string, std::string>> headers = {}) = 0;
   virtual bool responded() const = 0;
+  // For an answer that comes later from another thread: returns the function that sends it
+  // (call it once, from any thread) and lets the handler return meanwhile.
+  virtual std::function<void(Response)> defer() = 0;
 };
 
 }  // namespace ragd::server

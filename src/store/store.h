@@ -142,6 +142,7 @@ class Store {
   // Replaces a collection's settings JSON in one statement (kNotFound when the collection is
   // gone): readers see the old settings or the new, never a mix.
   Status update_collection_settings(int64_t collection_id, const std::string& settings_json);
+  Status update_collection_description(int64_t collection_id, const std::string& description);
 
   // The SQLite connection, for the store's sibling classes (EmbeddingStore, SessionStore) that
   // share this connection and so its transactions. Not for use outside src/store/.

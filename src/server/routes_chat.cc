@@ -1,0 +1,103 @@
+// POST /v1/chat: an answer with citations, whole or as Server-Sent Events (sources, delta,
+// retract, citation, done; error on failure).
+#include "chat/answer_json.h"
+#include "server/api_error.h"
+#include "server/api_exception.h"
+#include "server/chat_request.h"
+#include "server/json_input.h"
+#include "server/routes.h"
+
+namespace ragd::server {
+
+namespace {
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Response error_for(const Status& status, const std::string& request_id) {
+  switch (status.code()) {
+    case ErrorCode::kNotFound:
+      return error_response(404, error_code::kNotFound, status.message(), request_id);
+    case ErrorCode::kInvalidArgument:
+      return error_response(422, error_code::kValidation, status.message(), request_id);
+    default:
+      return error_response(503, error_code::kUnavailable, "the answer could not be produced now",
+                            request_id);
+  }
+}
+
+nlohmann::json error_event(const Status& status) {
+  const char* code = status.code() == ErrorCode::kNotFound        ? error_code::kNotFound
+                     : status.code() == ErrorCode::kInvalidArgument ? error_code::kValidation
+                                                                    : error_code::kUnavailable;
+  std::string message = status.code() == ErrorCode::kNotFound || status.code() == ErrorCode::kInvalidArgument
+                            ? status.message()
+                            : "the answer could not be produced now";
+  return {{"code", code}, {"message", message}};
+}
+
+void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJob job) {
+  std::shared_ptr<EventSink> sink = w.start_events();
+  AnswerEvents events;
+  events.on_sources = [sink](const std::vector<Passage>& passages) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Passage& p : passages) {
+      list.push_back({{"number", p.number},
+                      {"document", p.document_key},
+                      {"chunk_id", p.chunk_id},
+                      {"title", p.title},
+                      {"section", p.section_path}});
+    }
+    sink->send("sources", dump({{"passages", list}}));
+  };
+  events.on_delta = [sink](std::string_view text) {
+    return sink->send("delta", dump({{"text", text}}));
+  };
+  events.on_retract = [sink](std::string_view reason) {
+    sink->send("retract", dump({{"reason", reason}}));
+  };
+  events.on_citation = [sink](const AnswerCitation& c) { sink->send("citation", dump(citation_json(c))); };
+  run_chat(services, std::move(job), events, request.cancelled,
+           [sink](Result<ChatOutcome> outcome) {
+             if (!outcome.is_ok()) {
+               sink->send("error", dump(error_event(outcome.status())));
+             } else {
+               nlohmann::json body = chat_response_json(*outcome);
+               nlohmann::json done = {{"usage", body["usage"]},       {"strategy", body["strategy"]},
+                                      {"abstained", body["abstained"]}, {"model", body["model"]},
+                                      {"session_id", body["session_id"]},
+                                      {"message_id", body["message_id"]},
+                                      {"cached", body["cached"]},     {"latency", body["latency"]}};
+               sink->send("done", dump(done));
+             }
+             sink->close();
+           });
+}
+
+}  // namespace
+
+void add_chat_routes(Router& router, Services& services) {
+  router.add("POST", "/v1/chat", guarded([&services](Request& request, ResponseWriter& w) {
+    nlohmann::json body = parse_json_body(request);
+    reject_unknown_fields(body, {"message", "session_id", "collection", "enable_rag", "stream",
+                                 "filters", "max_tokens", "temperature", "cache"});
+    std::string message = required_string(body, "message", 32 * 1024);
+    std::string collection = collection_or_default(optional_string(body, "collection", 64));
+    ChatJob job = chat_job_from(services, request, body, collection, message);
+    job.request.session_id = optional_string(body, "session_id", 64).value_or("");
+    if (optional_bool(body, "stream").value_or(false)) {
+      stream_chat(services, request, w, std::move(job));
+      return;
+    }
+    // Answered from another thread when an LLM generates; the worker is free meanwhile.
+    auto respond = w.defer();
+    run_chat(services, std::move(job), {}, request.cancelled,
+             [respond, request_id = request.request_id](Result<ChatOutcome> outcome) {
+               respond(outcome.is_ok() ? json_response(chat_response_json(*outcome))
+                                       : error_for(outcome.status(), request_id));
+             });
+  }));
+}
+
+}  // namespace ragd::server

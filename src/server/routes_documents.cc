@@ -1,0 +1,326 @@
+// Documents and ingestion jobs: upload (multipart file or JSON text) -> a job; job status;
+// list with filters and paging; get with chunks; delete.
+//
+// Uploads are spooled to disk by the server, split by the streaming multipart reader into
+// files on disk, and staged as <spool>/<stage>/[<domain>/]<name> so that the ingestion's
+// usual rules give the document key (<domain>/<name>) and domain.
+#include <filesystem>
+#include <fstream>
+
+#include "common/dates.h"
+#include "net/multipart_reader.h"
+#include "server/api_error.h"
+#include "server/api_exception.h"
+#include "server/json_input.h"
+#include "server/routes.h"
+#include "store/session_store.h"
+#include "text/normalize.h"
+
+namespace ragd::server {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string spool_dir(const Services& services) { return services.data.root() + "/spool"; }
+
+std::string new_stage(const Services& services) {
+  auto id = make_public_id("stage_");
+  if (!id.is_ok()) throw ApiException(503, error_code::kUnavailable, "the upload could not be staged");
+  std::string dir = spool_dir(services) + "/" + *id;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw ApiException(503, error_code::kUnavailable, "the upload could not be staged");
+  return dir;
+}
+
+std::string checked_domain(const std::optional<std::string>& domain) {
+  if (!domain || domain->empty()) return "";
+  auto safe = safe_upload_name(*domain);
+  if (!safe || *safe != *domain || domain->size() > 100) {
+    fail_field("domain", "a domain is one path segment (no '/', '\\', '..' or control characters)");
+  }
+  return *domain;
+}
+
+// YAML front matter value, double-quoted.
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string slug_of(const std::string& title) {
+  std::string slug;
+  for (unsigned char c : title) {
+    if (std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-') slug += '-';
+    if (slug.size() >= 80) break;
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug.empty() ? "document" : slug;
+}
+
+bool has_text_extension(const std::string& name) {
+  auto ends = [&](const char* ext) {
+    std::string e(ext);
+    return name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0;
+  };
+  return ends(".md") || ends(".markdown") || ends(".txt");
+}
+
+nlohmann::json document_json(const DocumentInfo& d) {
+  return {{"key", d.key},
+          {"title", d.title},
+          {"domain", d.domain},
+          {"tags", d.tags},
+          {"date", d.date ? nlohmann::json(*d.date) : nlohmann::json(nullptr)},
+          {"source", fs::path(d.source_path).filename().string()},
+          {"ingested_at", d.ingested_at},
+          {"chunk_count", d.chunk_count},
+          {"text_bytes", d.text_bytes}};
+}
+
+
+struct OpenCollection {
+  std::unique_ptr<Store> store;
+  CollectionInfo collection;
+};
+
+OpenCollection open_collection_store(Services& services, const std::string& name) {
+  auto store = Store::open(services.data.store_path());
+  if (!store.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
+  auto found = (*store)->find_collection(name);
+  if (!found.is_ok()) {
+    if (found.status().code() == ErrorCode::kNotFound) {
+      throw ApiException(404, error_code::kNotFound, "no collection '" + name + "'");
+    }
+    throw ApiException(503, error_code::kUnavailable, "the store is not available");
+  }
+  return {std::move(store).value(), *found};
+}
+
+Response accepted(const JobInfo& job) {
+  Response response = json_response({{"job", job_to_json(job)}}, 202);
+  response.headers.emplace_back("Location", "/v1/jobs/" + job.id);
+  return response;
+}
+
+void upload_multipart(Services& services, Request& request, ResponseWriter& w,
+                      const std::string& collection) {
+  std::string stage = new_stage(services);
+  struct StageGuard {
+    std::string dir;
+    bool keep = false;
+    ~StageGuard() {
+      std::error_code ec;
+      if (!keep) fs::remove_all(dir, ec);
+    }
+  } guard{stage};
+  MultipartLimits limits;
+  limits.max_file_bytes = services.config.max_upload_bytes;
+  auto parts = read_multipart_file(request.body_file, request.header("content-type"),
+                                   stage + "/.parts", limits);
+  if (!parts.is_ok()) {
+    if (parts.status().code() == ErrorCode::kTooLarge) {
+      throw ApiException(413, error_code::kTooLarge, parts.status().message());
+    }
+    throw ApiException(400, error_code::kBadRequest,
+                       "the multipart body is malformed: " + parts.status().message());
+  }
+  const MultipartPart* file = nullptr;
+  std::optional<std::string> domain;
+  for (const MultipartPart& part : *parts) {
+    if (part.name == "file" && !part.file_path.empty()) {
+      if (file != nullptr) fail_field("file", "send one file per upload");
+      file = &part;
+    } else if (part.name == "domain") {
+      domain = part.value;
+    } else if (part.name != "title" && part.name != "tags" && part.name != "date") {
+      fail_field(part.name.substr(0, 100), "is not a known upload field (file, domain)");
+    }
+  }
+  if (file == nullptr) fail_field("file", "is required (a file part named \"file\")");
+  auto name = safe_upload_name(file->filename);
+  if (!name) fail_field("file", "the file name is not acceptable as a document name");
+  std::string domain_dir = checked_domain(domain);
+  std::string target_dir = domain_dir.empty() ? stage : stage + "/" + domain_dir;
+  std::error_code ec;
+  fs::create_directories(target_dir, ec);
+  fs::rename(file->file_path, target_dir + "/" + *name, ec);
+  if (ec) throw ApiException(503, error_code::kUnavailable, "the upload could not be staged");
+  fs::remove_all(stage + "/.parts", ec);
+  std::string key = domain_dir.empty() ? *name : domain_dir + "/" + *name;
+  JobInfo job = services.writer.submit_ingest(collection, key, stage);
+  guard.keep = true;
+  w.respond(accepted(job));
+}
+
+void upload_json(Services& services, Request& request, ResponseWriter& w,
+                 const std::string& collection) {
+  nlohmann::json body = parse_json_body(request);
+  reject_unknown_fields(body, {"id", "title", "text", "domain", "tags", "date", "collection"});
+  std::string text = required_string(body, "text", services.config.max_body_bytes);
+  std::optional<std::string> title = optional_string(body, "title", 1000);
+  std::optional<std::string> id = optional_string(body, "id", 255);
+  std::vector<std::string> tags = string_list(body, "tags", 100);
+  std::optional<std::string> date = optional_string(body, "date", 32);
+  if (date && !parse_iso_date(*date)) fail_field("date", "must be a date as YYYY-MM-DD");
+  std::string domain_dir = checked_domain(optional_string(body, "domain", 100));
+  std::string name;
+  if (id) {
+    auto safe = safe_upload_name(*id);
+    if (!safe || *safe != *id) fail_field("id", "a document id is one path segment (no '/', '\\' or '..')");
+    name = has_text_extension(*id) ? *id : *id + ".md";
+  } else {
+    name = slug_of(title.value_or(text.substr(0, 80))) + ".md";
+  }
+  std::string stage = new_stage(services);
+  std::string target_dir = domain_dir.empty() ? stage : stage + "/" + domain_dir;
+  std::error_code ec;
+  fs::create_directories(target_dir, ec);
+  std::ofstream out(target_dir + "/" + name, std::ios::binary);
+  if (name.size() > 3 && name.compare(name.size() - 4, 4, ".txt") != 0) {
+    out << "---\n";
+    if (title) out << "title: " << yaml_quoted(*title) << "\n";
+    if (!tags.empty()) {
+      out << "tags: [";
+      for (size_t i = 0; i < tags.size(); ++i) out << (i ? ", " : "") << yaml_quoted(tags[i]);
+      out << "]\n";
+    }
+    if (date) out << "date: " << *date << "\n";
+    out << "---\n";
+  }
+  out << text;
+  out.close();
+  if (!out) {
+    fs::remove_all(stage, ec);
+    throw ApiException(503, error_code::kUnavailable, "the document could not be staged");
+  }
+  std::string key = domain_dir.empty() ? name : domain_dir + "/" + name;
+  w.respond(accepted(services.writer.submit_ingest(collection, key, stage)));
+}
+
+}  // namespace
+
+void add_document_routes(Router& router, Services& services) {
+  router.add("POST", "/v1/collections/{name}/documents",
+             guarded([&services](Request& request, ResponseWriter& w) {
+               std::string collection = checked_collection_name(request.params["name"], "name");
+               std::string type = request.header("content-type");
+               if (type.rfind("multipart/form-data", 0) == 0) {
+                 upload_multipart(services, request, w, collection);
+                 return;
+               }
+               // A JSON body was spooled to disk too (the route takes large files): read it
+               // back within the JSON limit.
+               if (request.body_bytes > services.config.max_body_bytes) {
+                 throw ApiException(413, error_code::kTooLarge,
+                                    "a JSON document body is limited to " +
+                                        std::to_string(services.config.max_body_bytes) +
+                                        " bytes; upload large files as multipart/form-data");
+               }
+               std::ifstream in(request.body_file, std::ios::binary);
+               request.body.assign(std::istreambuf_iterator<char>(in), {});
+               upload_json(services, request, w, collection);
+             }),
+             BodyMode::kSpooled);
+
+  router.add("GET", "/v1/jobs/{id}", guarded([&services](Request& request, ResponseWriter& w) {
+    auto job = services.writer.job(request.params["id"]);
+    if (!job) throw ApiException(404, error_code::kNotFound, "no job '" + request.params["id"].substr(0, 100) + "'");
+    w.respond(json_response(job_to_json(*job)));
+  }));
+
+  router.add("GET", "/v1/collections/{name}/documents",
+             guarded([&services](Request& request, ResponseWriter& w) {
+               std::string name = checked_collection_name(request.params["name"], "name");
+               auto int_param = [&](const char* key, int64_t fallback, int64_t min, int64_t max) {
+                 const std::string* value = request.query_param(key);
+                 if (value == nullptr) return fallback;
+                 char* end = nullptr;
+                 long long v = std::strtoll(value->c_str(), &end, 10);
+                 if (value->empty() || *end != '\0' || v < min || v > max) {
+                   fail_field(key, "must be an integer between " + std::to_string(min) + " and " +
+                                       std::to_string(max));
+                 }
+                 return static_cast<int64_t>(v);
+               };
+               int64_t limit = int_param("limit", 50, 1, 1000);
+               int64_t offset = int_param("offset", 0, 0, INT64_MAX / 2);
+               const std::string* prefix = request.query_param("prefix");
+               const std::string* domain = request.query_param("domain");
+               const std::string* tag = request.query_param("tag");
+               OpenCollection c = open_collection_store(services, name);
+               auto documents = c.store->list_documents(c.collection.id, prefix ? *prefix : "");
+               if (!documents.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
+               std::vector<const DocumentInfo*> matching;
+               for (const DocumentInfo& d : *documents) {
+                 if (domain && d.domain != *domain) continue;
+                 if (tag && std::find(d.tags.begin(), d.tags.end(), *tag) == d.tags.end()) continue;
+                 matching.push_back(&d);
+               }
+               nlohmann::json data = nlohmann::json::array();
+               for (size_t i = static_cast<size_t>(offset);
+                    i < matching.size() && data.size() < static_cast<size_t>(limit); ++i) {
+                 data.push_back(document_json(*matching[i]));
+               }
+               size_t next = static_cast<size_t>(offset) + data.size();
+               w.respond(json_response({{"data", data},
+                                        {"total", matching.size()},
+                                        {"next_offset", next < matching.size() ? nlohmann::json(next)
+                                                                               : nlohmann::json(nullptr)}}));
+             }));
+
+  router.add("GET", "/v1/collections/{name}/documents/{key}",
+             guarded([&services](Request& request, ResponseWriter& w) {
+               std::string name = checked_collection_name(request.params["name"], "name");
+               const std::string& key = request.params["key"];
+               OpenCollection c = open_collection_store(services, name);
+               auto document = c.store->find_document(c.collection.id, key);
+               if (!document.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
+               if (!document->has_value()) {
+                 throw ApiException(404, error_code::kNotFound, "no document '" + key.substr(0, 300) + "'");
+               }
+               nlohmann::json body = document_json(**document);
+               auto chunks = c.store->document_chunks((*document)->id);
+               nlohmann::json list = nlohmann::json::array();
+               if (chunks.is_ok()) {
+                 for (const ChunkRecord& chunk : *chunks) {
+                   list.push_back({{"id", chunk.id},
+                                   {"ordinal", chunk.ordinal},
+                                   {"section", chunk.section_path},
+                                   {"begin", chunk.begin},
+                                   {"end", chunk.end},
+                                   {"text", chunk.text}});
+                 }
+               }
+               body["chunks"] = list;
+               w.respond(json_response(body));
+             }));
+
+  router.add("DELETE", "/v1/collections/{name}/documents/{key}",
+             guarded([&services](Request& request, ResponseWriter& w) {
+               std::string name = checked_collection_name(request.params["name"], "name");
+               Status status = services.writer.delete_document(name, request.params["key"]);
+               if (!status.is_ok()) {
+                 if (status.code() == ErrorCode::kNotFound) {
+                   throw ApiException(404, error_code::kNotFound, status.message().substr(0, 300));
+                 }
+                 throw ApiException(503, error_code::kUnavailable, "the document could not be deleted");
+               }
+               Response response;
+               response.status = 204;
+               response.content_type.clear();
+               w.respond(std::move(response));
+             }));
+}
+
+}  // namespace ragd::server

@@ -1,0 +1,136 @@
+#include "server/server_app.h"
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+
+#include "chat/collection_pipeline.h"
+#include "llm/llm_chain.h"
+#include "server/http_server.h"
+#include "server/routes.h"
+#include "server/services.h"
+
+namespace ragd::server {
+
+namespace {
+
+// Thousands of streams each hold a socket (and an upstream one): use all the descriptors the
+// hard limit allows.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+void log_line(const nlohmann::json& line) {
+  static std::mutex mutex;
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::lock_guard lock(mutex);
+  std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+double unix_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void fail(const std::string& message) {
+  log_line({{"ts", unix_now()}, {"level", "error"}, {"event", "startup_failed"}, {"message", message}});
+  std::cerr << "ragd: error: " << message << "\n";
+}
+
+}  // namespace
+
+int run_server(const ServerConfig& config) {
+  raise_file_limit();
+  DataDir data(resolve_data_dir(config.data_dir));
+  if (Status s = data.ensure_exists(); !s.is_ok()) {
+    fail(s.message());
+    return 1;
+  }
+  LlmChainSettings llm_settings;
+  llm_settings.urls = config.llm_urls;
+  llm_settings.model = config.llm_model;
+  llm_settings.api_key = config.llm_api_key;
+  llm_settings.first_token_timeout_s = config.llm_first_token_timeout_s;
+  llm_settings.total_timeout_s = config.llm_total_timeout_s;
+  auto llm = make_llm_chain(llm_settings);
+  if (!llm.is_ok()) {
+    fail(llm.status().message());
+    return 2;
+  }
+  auto prompts = PromptTemplates::load(config.prompts_dir);
+  if (!prompts.is_ok()) {
+    fail(prompts.status().message());
+    return 2;
+  }
+  auto mode = parse_search_mode(config.mode);
+  if (!mode.is_ok()) {
+    fail(mode.status().message());
+    return 2;
+  }
+  PipelineFactory factory = [mode = *mode, llm = *llm, prompts = *prompts](CollectionHandle& handle) {
+    CollectionPipelineOptions options;
+    options.mode = mode;
+    options.llm = llm;
+    options.prompts = prompts;
+    return make_collection_pipeline(handle, std::move(options));
+  };
+  Services services(config, data, *llm, std::move(factory));
+  Router router;
+  add_all_routes(router, services);
+
+  HttpServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.io_threads = config.io_threads ? config.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  options.max_body_bytes = config.max_body_bytes;
+  options.max_upload_bytes = config.max_upload_bytes;
+  auto ms = [](double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); };
+  options.header_timeout = ms(config.header_timeout_s);
+  options.idle_timeout = ms(config.idle_timeout_s);
+  options.request_timeout = ms(config.request_timeout_s);
+  options.drain_timeout = ms(config.drain_timeout_s);
+  options.cors_origins = config.cors_origins;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
+  options.spool_dir = data.root() + "/spool";
+  options.run_blocking = [&services](std::function<void()> task) { services.workers.post(std::move(task)); };
+  bool access_log = config.access_log;
+  options.on_request_done = [&services, access_log](const RequestLog& r) {
+    std::string route = r.route.empty() ? "unmatched" : r.route;
+    services.metrics.requests.with({route, r.method, std::to_string(r.status)}).inc();
+    services.metrics.request_seconds.with({route, r.method}).observe(r.latency_ms / 1000);
+    if (!access_log) return;
+    log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "request"},
+              {"request_id", r.request_id}, {"method", r.method}, {"route", route},
+              {"path", r.path}, {"status", r.status}, {"latency_ms", r.latency_ms},
+              {"bytes", r.bytes_sent}, {"bytes_in", r.bytes_received}, {"stream", r.stream},
+              {"traceparent", r.traceparent}, {"remote", r.remote},
+              {"user", nullptr}, {"org", nullptr}});
+  };
+  HttpServer server(std::move(options), router);
+  if (Status s = server.start(); !s.is_ok()) {
+    fail(s.message());
+    return 1;
+  }
+  services.http = &server;
+  std::cout << nlohmann::json({{"event", "listening"}, {"host", config.host}, {"port", server.port()},
+                               {"tls", !config.tls_cert.empty()}})
+                   .dump()
+            << std::endl;
+  log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "started"}, {"port", server.port()},
+            {"data", data.root()}, {"llm", *llm != nullptr}});
+  server.run();
+  log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "stopped"}});
+  services.http = nullptr;
+  return 0;
+}
+
+}  // namespace ragd::server

@@ -1,0 +1,75 @@
+// Services: what route handlers share — configuration, the data folder's catalog and
+// writer, this worker's collection readers, the LLM chain, metrics and the response cache.
+// One instance lives for the whole server; routes receive it by reference.
+// Thread-safety: every member is thread-safe except readers(), which returns the calling
+// worker thread's own ReaderSet.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "chat/prompt_templates.h"
+#include "embed/embedding_provider.h"
+#include "llm/llm_provider.h"
+#include "retrieve/query_router.h"
+#include "server/collection_readers.h"
+#include "server/data_writer.h"
+#include "server/metrics_registry.h"
+#include "server/response_cache.h"
+#include "server/server_config.h"
+#include "server/worker_pool.h"
+
+namespace ragd::server {
+
+class HttpServer;
+
+struct ServerMetrics {
+  explicit ServerMetrics(MetricsRegistry& registry);
+  CounterFamily& requests;
+  HistogramFamily& request_seconds;
+  HistogramFamily& retrieval_seconds;
+  HistogramFamily& generation_seconds;
+  CounterFamily& llm_tokens;
+  CounterFamily& cache_lookups;
+  GaugeFamily& breaker_state;
+  GaugeFamily& ingest_queue;
+  GaugeFamily& store_bytes;
+  GaugeFamily& index_chunks;
+  GaugeFamily& streams_open;
+  CounterFamily& answers;
+};
+
+struct Services {
+  Services(ServerConfig config, DataDir data, std::shared_ptr<LlmProvider> llm,
+           PipelineFactory make_pipeline);
+
+  ServerConfig config;
+  DataDir data;
+  std::shared_ptr<LlmProvider> llm;  // null: extractive answers
+  PipelineFactory make_pipeline;
+  CollectionCatalog catalog;
+  MetricsRegistry registry;
+  ServerMetrics metrics{registry};
+  ResponseCache cache;
+  DataWriter writer;
+  WorkerPool workers;
+  HttpServer* http = nullptr;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  ReaderSet& readers();
+  // The native encoder for /v1/embeddings (loaded on first use; null with the reason when
+  // the default model is not installed).
+  EmbeddingProvider* embedder(std::string* why_not);
+  // Scope prefix of a collection's response-cache entries.
+  static std::string cache_scope(const std::string& collection) { return "local/" + collection + "/"; }
+
+ private:
+  std::mutex embedder_mutex_;
+  bool embedder_tried_ = false;
+  std::unique_ptr<EmbeddingProvider> embedder_;
+  std::string embedder_note_;
+};
+
+}  // namespace ragd::server
