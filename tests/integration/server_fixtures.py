@@ -48,7 +48,10 @@ class Server:
         self.stderr_path = log_dir / f"serve-{os.getpid()}-{time.monotonic_ns()}.stderr"
         self._stderr = open(self.stderr_path, "wb")
         self.command = [ragd_binary(), "serve", "--data", self.data, "--port", "0", *self.args]
-        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
+        # Only the flags configure the server: no settings from the caller's environment.
+        env = {k: v for k, v in os.environ.items()
+               if not (k.startswith("RAGD_") and k not in ("RAGD_MODEL_DIR",))}
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, env=env,
                                         stderr=self._stderr, stdin=subprocess.DEVNULL)
         self.stdout_lines = queue.Queue()
         threading.Thread(target=self._read_stdout, daemon=True).start()
@@ -75,7 +78,8 @@ class Server:
         self.stdout_lines.put(None)
 
     def stderr(self):
-        self._stderr.flush()
+        if not self._stderr.closed:
+            self._stderr.flush()
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
     def access_log(self):
@@ -246,15 +250,14 @@ def client(served):
         yield http
 
 
-def parse_sse(lines):
-    """[(event, data)] from an iterator of SSE text lines; `event` is "" for data-only events
-    and data lines are joined with newlines."""
-    events = []
+def iter_sse(lines):
+    """Yields (event, data) as each event of an iterator of SSE text lines completes; `event`
+    is "" for data-only events and data lines are joined with newlines."""
     event, data = "", []
     for line in lines:
         if line == "":
             if data or event:
-                events.append((event, "\n".join(data)))
+                yield event, "\n".join(data)
             event, data = "", []
         elif line.startswith(":"):
             continue
@@ -263,8 +266,12 @@ def parse_sse(lines):
         elif line.startswith("data:"):
             data.append(line[5:][1:] if line[5:].startswith(" ") else line[5:])
     if data or event:
-        events.append((event, "\n".join(data)))
-    return events
+        yield event, "\n".join(data)
+
+
+def parse_sse(lines):
+    """[(event, data)] of a whole stream (see iter_sse)."""
+    return list(iter_sse(lines))
 
 
 def assert_error(response, status, code=None):

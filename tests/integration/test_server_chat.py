@@ -4,13 +4,15 @@ mid-stream (the upstream generation must stop), and SIGTERM with a stream in fli
 
 import json
 import threading
+
+from prometheus_client.parser import text_string_to_metric_families
 import time
 
 import httpx
 import pytest
 
 from server_fixtures import (assert_error, client, fake_llm, knowledge_template,  # noqa: F401
-                             parse_sse, served, served_with_llm, start_server)
+                             iter_sse, served, served_with_llm, start_server)
 
 QUESTION = "Who is the wine club manager?"
 UNKNOWN_SESSION = "s_AAAAAAAAAAAAAAAAAAAAAA"  # well-formed, never issued
@@ -32,7 +34,7 @@ def stream_chat(url, body, on_event=None, timeout=120):
         with http.stream("POST", "/v1/chat", json={**body, "stream": True}) as response:
             head = response
             assert response.status_code == 200, response.read()
-            for name, data in parse_sse(response.iter_lines()):
+            for name, data in iter_sse(response.iter_lines()):
                 parsed = json.loads(data)
                 events.append((name, parsed))
                 if on_event is not None and on_event(name, parsed) is False:
@@ -269,6 +271,25 @@ def test_llm_json_answer(served_with_llm, fake_llm):
     assert answer["model"] == "fake"
     assert answer["citations"] and answer["citations"][0]["number"] == 1
     assert fake_llm.stats()["chat_requests"] == 1
+
+
+def test_llm_metrics(served_with_llm, fake_llm):
+    fake_llm.reset()
+    with httpx.Client(base_url=served_with_llm.url, timeout=60) as http:
+        answer = http.post("/v1/chat", json={"message": "Where do I park when I visit?",
+                                             "cache": "bypass"}).json()
+        assert answer["strategy"] == "llm", answer
+        samples = {}
+        for family in text_string_to_metric_families(http.get("/metrics").text):
+            for sample in family.samples:
+                samples.setdefault(sample.name, []).append(sample)
+    breaker = [s for s in samples["ragd_llm_breaker_state"] if s.labels.get("provider") == "llm1"]
+    assert [s.value for s in breaker] == [0.0]  # closed
+    tokens = {s.labels["kind"]: s.value for s in samples["ragd_llm_tokens_total"]}
+    assert tokens.get("completion", 0) > 0 and tokens.get("prompt", 0) > 0, tokens
+    generated = [s for s in samples["ragd_generation_duration_seconds_count"]
+                 if s.labels.get("strategy") == "llm"]
+    assert generated and generated[0].value >= 1
 
 
 def test_a_failing_llm_degrades_and_the_stream_still_ends_with_done(served_with_llm, fake_llm):
