@@ -128,6 +128,9 @@ R"json(            "content": {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
@@ -200,6 +203,9 @@ R"json(            "content": {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
@@ -234,15 +240,15 @@ R"json(            "content": {
               "schema": {
                 "$ref": "#/components/schemas/DocumentCreate"
               }
-            },
+)json",
+R"json(            },
             "multipart/form-data": {
               "schema": {
                 "$ref": "#/components/schemas/DocumentUpload"
               }
             }
           }
-)json",
-R"json(        },
+        },
         "responses": {
           "202": {
             "description": "An ingestion job",
@@ -367,13 +373,13 @@ R"json(        },
         {
           "name": "key",
           "in": "path",
-          "required": true,
+)json",
+R"json(          "required": true,
           "schema": {
             "type": "string",
             "minLength": 1
           },
-)json",
-R"json(          "description": "The document key, percent-encoded as one path segment (a '/' in the key is %2F)."
+          "description": "The document key, percent-encoded as one path segment (a '/' in the key is %2F)."
         }
       ],
       "get": {
@@ -394,6 +400,9 @@ R"json(          "description": "The document key, percent-encoded as one path s
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
@@ -417,6 +426,9 @@ R"json(          "description": "The document key, percent-encoded as one path s
                 "$ref": "#/components/headers/X-Request-ID"
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
@@ -462,6 +474,9 @@ R"json(          "description": "The document key, percent-encoded as one path s
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
@@ -490,7 +505,8 @@ R"json(          "description": "The document key, percent-encoded as one path s
             "description": "Results",
             "headers": {
               "X-Request-ID": {
-                "$ref": "#/components/headers/X-Request-ID"
+)json",
+R"json(                "$ref": "#/components/headers/X-Request-ID"
               }
             },
             "content": {
@@ -503,8 +519,7 @@ R"json(          "description": "The document key, percent-encoded as one path s
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
-)json",
-R"json(          },
+          },
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
@@ -596,7 +611,8 @@ R"json(          },
             "in": "query",
             "schema": {
               "type": "integer",
-              "minimum": 1,
+)json",
+R"json(              "minimum": 1,
               "maximum": 1000,
               "default": 50
             }
@@ -612,8 +628,7 @@ R"json(          },
         ],
         "responses": {
           "200": {
-)json",
-R"json(            "description": "A page of sessions",
+            "description": "A page of sessions",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/X-Request-ID"
@@ -674,6 +689,9 @@ R"json(            "description": "A page of sessions",
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
@@ -693,6 +711,9 @@ R"json(            "description": "A page of sessions",
                 "$ref": "#/components/headers/X-Request-ID"
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
@@ -724,7 +745,8 @@ R"json(            "description": "A page of sessions",
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/Feedback"
+)json",
+R"json(                "$ref": "#/components/schemas/Feedback"
               }
             }
           }
@@ -745,8 +767,7 @@ R"json(            "description": "A page of sessions",
             "$ref": "#/components/responses/NotFound"
           },
           "413": {
-)json",
-R"json(            "$ref": "#/components/responses/PayloadTooLarge"
+            "$ref": "#/components/responses/PayloadTooLarge"
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
@@ -829,7 +850,8 @@ R"json(            "$ref": "#/components/responses/PayloadTooLarge"
             "$ref": "#/components/responses/NotFound"
           },
           "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
+)json",
+R"json(            "$ref": "#/components/responses/PayloadTooLarge"
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
@@ -849,8 +871,7 @@ R"json(            "$ref": "#/components/responses/PayloadTooLarge"
     "/v1/embeddings": {
       "post": {
         "operationId": "createEmbeddings",
-)json",
-R"json(        "summary": "OpenAI-compatible embeddings from the native encoder (384 dimensions)",
+        "summary": "OpenAI-compatible embeddings from the native encoder (384 dimensions)",
         "requestBody": {
           "required": true,
           "content": {
@@ -956,7 +977,8 @@ R"json(        "summary": "OpenAI-compatible embeddings from the native encoder 
             "description": "Not ready",
             "headers": {
               "X-Request-ID": {
-                "$ref": "#/components/headers/X-Request-ID"
+)json",
+R"json(                "$ref": "#/components/headers/X-Request-ID"
               }
             },
             "content": {
@@ -978,8 +1000,7 @@ R"json(        "summary": "OpenAI-compatible embeddings from the native encoder 
           "200": {
             "description": "Dependencies",
             "headers": {
-)json",
-R"json(              "X-Request-ID": {
+              "X-Request-ID": {
                 "$ref": "#/components/headers/X-Request-ID"
               }
             },
@@ -1090,7 +1111,8 @@ R"json(              "X-Request-ID": {
             "properties": {},
             "description": "Facts about the failure, e.g. the offending field."
           },
-          "request_id": {
+)json",
+R"json(          "request_id": {
             "type": "string",
             "description": "The request's X-Request-ID."
           }
@@ -1114,8 +1136,7 @@ R"json(              "X-Request-ID": {
       },
       "Span": {
         "type": "object",
-)json",
-R"json(        "properties": {
+        "properties": {
           "begin": {
             "type": "integer",
             "minimum": 0
@@ -1232,7 +1253,8 @@ R"json(        "properties": {
           }
         },
         "additionalProperties": false
-      },
+)json",
+R"json(      },
       "Collection": {
         "type": "object",
         "properties": {
@@ -1255,8 +1277,7 @@ R"json(        "properties": {
           },
           "size_bytes": {
             "type": "integer",
-)json",
-R"json(            "minimum": 0
+            "minimum": 0
           },
           "embedding_model": {
             "type": "string"
@@ -1371,7 +1392,8 @@ R"json(            "minimum": 0
             "type": "string",
             "description": "Comma separated."
           },
-          "date": {
+)json",
+R"json(          "date": {
             "type": "string",
             "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
           }
@@ -1397,8 +1419,7 @@ R"json(            "minimum": 0
           },
           "collection": {
             "type": "string"
-)json",
-R"json(          },
+          },
           "document": {
             "type": "string",
             "nullable": true
@@ -1531,7 +1552,8 @@ R"json(          },
           "source": {
             "type": "string"
           },
-          "ingested_at": {
+)json",
+R"json(          "ingested_at": {
             "$ref": "#/components/schemas/Timestamp"
           },
           "chunk_count": {
@@ -1557,8 +1579,7 @@ R"json(          },
       },
       "Document": {
         "type": "object",
-)json",
-R"json(        "properties": {
+        "properties": {
           "key": {
             "type": "string"
           },
@@ -1681,7 +1702,8 @@ R"json(        "properties": {
             "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
             "description": "YYYY-MM-DD"
           },
-          "document": {
+)json",
+R"json(          "document": {
             "type": "string",
             "maxLength": 4096,
             "description": "One document key (404 when unknown)."
@@ -1701,8 +1723,7 @@ R"json(        "properties": {
           "collection": {
             "$ref": "#/components/schemas/CollectionName"
           },
-)json",
-R"json(          "k": {
+          "k": {
             "type": "integer",
             "minimum": 1,
             "maximum": 100,
@@ -1836,7 +1857,8 @@ R"json(          "k": {
         "required": [
           "number",
           "document",
-          "chunk_id",
+)json",
+R"json(          "chunk_id",
           "title",
           "section",
           "span",
@@ -1863,8 +1885,7 @@ R"json(          "k": {
       },
       "ChatRequest": {
         "type": "object",
-)json",
-R"json(        "properties": {
+        "properties": {
           "message": {
             "type": "string",
             "minLength": 1,
@@ -1981,7 +2002,8 @@ R"json(        "properties": {
           "warnings": {
             "type": "array",
             "items": {
-              "type": "string"
+)json",
+R"json(              "type": "string"
             }
           }
         },
@@ -2008,8 +2030,7 @@ R"json(        "properties": {
             "type": "string"
           },
           "created_at": {
-)json",
-R"json(            "$ref": "#/components/schemas/Timestamp"
+            "$ref": "#/components/schemas/Timestamp"
           },
           "updated_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -2136,7 +2157,8 @@ R"json(            "$ref": "#/components/schemas/Timestamp"
             }
           }
         },
-        "required": [
+)json",
+R"json(        "required": [
           "id",
           "title",
           "created_at",
@@ -2162,8 +2184,7 @@ R"json(            "$ref": "#/components/schemas/Timestamp"
           "rating"
         ],
         "additionalProperties": false
-)json",
-R"json(      },
+      },
       "ModelList": {
         "type": "object",
         "properties": {
@@ -2280,7 +2301,8 @@ R"json(      },
             "type": "object",
             "properties": {
               "collection": {
-                "$ref": "#/components/schemas/CollectionName"
+)json",
+R"json(                "$ref": "#/components/schemas/CollectionName"
               },
               "enable_rag": {
                 "type": "boolean"
@@ -2298,8 +2320,7 @@ R"json(      },
         ],
         "description": "OpenAI's chat completion request; other OpenAI fields are accepted and ignored."
       },
-)json",
-R"json(      "ChatCompletion": {
+      "ChatCompletion": {
         "type": "object",
         "properties": {
           "id": {
@@ -2414,7 +2435,8 @@ R"json(      "ChatCompletion": {
                 },
                 "minItems": 1,
                 "maxItems": 2048
-              }
+)json",
+R"json(              }
             ]
           },
           "model": {
@@ -2437,8 +2459,7 @@ R"json(      "ChatCompletion": {
         "description": "OpenAI's embeddings request; other fields are ignored."
       },
       "EmbeddingList": {
-)json",
-R"json(        "type": "object",
+        "type": "object",
         "properties": {
           "object": {
             "type": "string",
@@ -2550,7 +2571,8 @@ R"json(        "type": "object",
                     }
                   }
                 }
-              }
+)json",
+R"json(              }
             }
           }
         },
@@ -2575,8 +2597,7 @@ R"json(        "type": "object",
                 },
                 "status": {
                   "type": "string"
-)json",
-R"json(                },
+                },
                 "latency_ms": {
                   "type": "number",
                   "minimum": 0
@@ -2608,7 +2629,7 @@ R"json(                },
     },
     "responses": {
       "BadRequest": {
-        "description": "Malformed request: invalid_json, invalid_utf8 or bad_request",
+        "description": "Malformed request: invalid_json, invalid_utf8, or bad_request (e.g. a path that is not valid percent-encoded UTF-8)",
         "headers": {
           "X-Request-ID": {
             "$ref": "#/components/headers/X-Request-ID"
@@ -2690,7 +2711,8 @@ R"json(                },
       },
       "UnsupportedMediaType": {
         "description": "The body is not application/json (unsupported_media_type)",
-        "headers": {
+)json",
+R"json(        "headers": {
           "X-Request-ID": {
             "$ref": "#/components/headers/X-Request-ID"
           }
@@ -2711,8 +2733,7 @@ R"json(                },
           }
         },
         "content": {
-)json",
-R"json(          "application/json": {
+          "application/json": {
             "schema": {
               "$ref": "#/components/schemas/Error"
             }

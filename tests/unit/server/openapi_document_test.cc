@@ -151,6 +151,10 @@ TEST(OpenApiDocument, EveryOperationDescribesItsSuccessAndErrors) {
       if (path.find('{') != std::string::npos && where != "POST /v1/collections/{name}/documents") {
         EXPECT_TRUE(responses.contains("404")) << where;
       }
+      // A path that is not valid percent-encoded UTF-8 is refused before any handler runs.
+      if (path.find('{') != std::string::npos) {
+        EXPECT_TRUE(responses.contains("400")) << where;
+      }
       if (operation.contains("requestBody")) {
         // Bodies are parsed, so each of these failures is possible and must be documented.
         for (const char* status : {"400", "413", "415", "422"}) {
