@@ -111,6 +111,22 @@ void run_chat(Services& services, ChatJob job, AnswerEvents events,
     return;
   }
   CollectionReader& r = **reader;
+  // Clients see documents by their public keys.
+  std::string collection = job.collection;
+  if (events.on_sources) {
+    events.on_sources = [&services, collection, inner = events.on_sources](const std::vector<Passage>& passages) {
+      std::vector<Passage> copy = passages;
+      for (Passage& p : copy) p.document_key = services.public_key(collection, p.document_key);
+      inner(copy);
+    };
+  }
+  if (events.on_citation) {
+    events.on_citation = [&services, collection, inner = events.on_citation](const AnswerCitation& c) {
+      AnswerCitation copy = c;
+      copy.document_key = services.public_key(collection, c.document_key);
+      inner(copy);
+    };
+  }
   if (job.document_key) {
     auto document = r.handle.store->find_document(r.handle.collection.id, *job.document_key);
     if (!document.is_ok() || !document->has_value()) {
@@ -155,6 +171,8 @@ void run_chat(Services& services, ChatJob job, AnswerEvents events,
       return;
     }
     record_metrics(services, *result);
+    for (AnswerCitation& c : result->citations) c.document_key = services.public_key(job.collection, c.document_key);
+    for (Passage& p : result->passages) p.document_key = services.public_key(job.collection, p.document_key);
     bool degraded = !result->degradations.empty() && result->strategy != AnswerStrategy::kLlm;
     if (cacheable && !degraded && result->strategy != AnswerStrategy::kTemplate &&
         !(cancel && cancel->load())) {

@@ -15,23 +15,7 @@ namespace {
 
 int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// Keeps the last job events: the first failure's message and the counts.
-class JobObserver : public IngestObserver {
- public:
-  void on_event(const IngestEvent& event) override {
-    if (event.outcome == IngestOutcome::kFailed && failure.empty()) failure = event.message;
-    if (event.outcome == IngestOutcome::kAdded || event.outcome == IngestOutcome::kUpdated ||
-        event.outcome == IngestOutcome::kUnchanged) {
-      ++documents;
-      chunks += event.chunks;
-    }
-  }
-  std::string failure;
-  uint64_t documents = 0;
-  uint64_t chunks = 0;
-};
-
-// Ingestion messages name the file; the client knows it by its key, not the staging path.
+// Ingestion messages name the file; the client knows it by its key, not the server's path.
 std::string without_path(std::string message, const std::string& root) {
   for (size_t at; (at = message.find(root)) != std::string::npos;) {
     size_t end = at + root.size();
@@ -40,6 +24,34 @@ std::string without_path(std::string message, const std::string& root) {
   }
   return message;
 }
+
+// Follows the events of the one uploaded file among those of its folder.
+class JobObserver : public IngestObserver {
+ public:
+  explicit JobObserver(std::string path) : path_(std::move(path)) {}
+  void on_event(const IngestEvent& event) override {
+    if (event.source != path_ && event.source.rfind(path_ + "#", 0) != 0 &&
+        event.source.rfind(path_ + ":", 0) != 0) {
+      return;
+    }
+    seen = true;
+    if (event.outcome == IngestOutcome::kFailed) {
+      failed = true;
+      if (failure.empty()) failure = event.message;
+    } else if (event.outcome != IngestOutcome::kRemoved) {
+      ++documents;
+      chunks += event.chunks;
+    }
+  }
+  bool seen = false;
+  bool failed = false;
+  std::string failure;
+  uint64_t documents = 0;
+  uint64_t chunks = 0;
+
+ private:
+  std::string path_;
+};
 
 }  // namespace
 
@@ -126,6 +138,7 @@ Status DataWriter::delete_collection(const std::string& name) {
     RAGD_RETURN_IF_ERROR((*store)->delete_collection(found->id));
     std::error_code ec;
     std::filesystem::remove_all(data_.collection_index_path(found->id), ec);
+    std::filesystem::remove_all(data_.root() + "/uploads/" + name, ec);
     catalog_.changed_identity(name);
     if (on_change_) on_change_(name);
     return Status::ok();
@@ -163,9 +176,9 @@ JobInfo DataWriter::submit_ingest(const std::string& collection, const std::stri
     jobs_[job.id] = job;
   }
   ++queued_;
-  thread_.post([this, id = job.id, collection, staged_root] {
+  thread_.post([this, id = job.id, collection, document_key, staged_root] {
     --queued_;
-    run_ingest(id, collection, staged_root);
+    run_ingest(id, collection, document_key, staged_root);
   });
   return job;
 }
@@ -184,7 +197,7 @@ void DataWriter::update_job(const std::string& id, const std::function<void(JobI
 }
 
 void DataWriter::run_ingest(const std::string& job_id, const std::string& collection,
-                            const std::string& staged_root) {
+                            const std::string& document_key, const std::string& staged_root) {
   update_job(job_id, [](JobInfo& j) {
     j.status = "running";
     j.started_at = now_seconds();
@@ -209,16 +222,19 @@ void DataWriter::run_ingest(const std::string& job_id, const std::string& collec
     options.prune_missing = false;
     IngestJob job(*handle->store, *handle->index, *handle->analyzer, options);
     if (handle->dense()) job.set_vectors(handle->vectors.get(), handle->embedder.get());
-    JobObserver observer;
+    std::string path = staged_root + "/" + document_key;
+    JobObserver observer(path);
     auto summary = job.run({staged_root}, &observer);
     if (!summary.is_ok()) {
       fail("internal_error", "the document could not be stored");
-    } else if (summary->failed > 0 || summary->files_skipped_unsupported > 0) {
-      fail(summary->files_skipped_unsupported > 0 ? "unsupported_format" : "invalid_document",
-           summary->files_skipped_unsupported > 0
-               ? "the file's format is not supported (Markdown, text, HTML, PDF, JSONL)"
-               : (observer.failure.empty() ? "the document could not be read"
-                                           : without_path(observer.failure, staged_root)));
+    } else if (!observer.seen || observer.failed) {
+      fail(observer.seen ? "invalid_document" : "unsupported_format",
+           observer.seen ? (observer.failure.empty() ? "the document could not be read"
+                                                     : without_path(observer.failure, staged_root))
+                         : "the file's format is not supported (Markdown, text, HTML, PDF, JSONL)");
+      // A file that cannot be ingested would fail every later scan of the folder.
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
     } else {
       update_job(job_id, [&](JobInfo& j) {
         j.status = "succeeded";
@@ -230,8 +246,6 @@ void DataWriter::run_ingest(const std::string& job_id, const std::string& collec
     catalog_.changed_content(collection);
     if (on_change_) on_change_(collection);
   }
-  std::error_code ec;
-  std::filesystem::remove_all(staged_root, ec);
 }
 
 }  // namespace ragd::server

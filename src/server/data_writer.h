@@ -58,8 +58,8 @@ class DataWriter {
   Status delete_collection(const std::string& name);
   Status delete_document(const std::string& collection, const std::string& key);
 
-  // Queues the ingestion of `staged_root`, a folder holding the one document file (whose path
-  // under the folder becomes the document key); the folder is removed afterwards. The
+  // Queues the ingestion of `staged_root`, the collection's upload folder (unchanged files in
+  // it are skipped; nothing is pruned), for the upload known as `document_key`. The
   // collection is created when absent.
   JobInfo submit_ingest(const std::string& collection, const std::string& document_key,
                         const std::string& staged_root);
@@ -70,7 +70,7 @@ class DataWriter {
   template <class T>
   T run_sync(std::function<T()> work);
   void run_ingest(const std::string& job_id, const std::string& collection,
-                  const std::string& staged_root);
+                  const std::string& document_key, const std::string& staged_root);
   void update_job(const std::string& id, const std::function<void(JobInfo&)>& change);
 
   DataDir data_;

@@ -2,8 +2,10 @@
 // list with filters and paging; get with chunks; delete.
 //
 // Uploads are spooled to disk by the server, split by the streaming multipart reader into
-// files on disk, and staged as <spool>/<stage>/[<domain>/]<name> so that the ingestion's
-// usual rules give the document key (<domain>/<name>) and domain.
+// files on disk, and kept as <data>/uploads/<collection>/[<domain>/]<name>: the ingestion of
+// that folder gives the domain, and the document's key in the API is its path under the
+// folder (<domain>/<name>), so uploading the same name again replaces the document.
+// Documents ingested by the CLI keep their own keys.
 #include <filesystem>
 #include <fstream>
 
@@ -23,6 +25,26 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string spool_dir(const Services& services) { return services.data.root() + "/spool"; }
+
+std::string upload_root(const Services& services, const std::string& collection) {
+  return services.upload_root(collection);
+}
+
+// Moves `from` to <upload root>/<key> atomically (through a ".part" name the ingestion skips).
+void place_upload(const std::string& from, const std::string& root, const std::string& key) {
+  std::error_code ec;
+  fs::path target = fs::path(root) / key;
+  fs::create_directories(target.parent_path(), ec);
+  fs::path part = target;
+  part += ".part";
+  fs::rename(from, part, ec);
+  if (ec) {
+    fs::copy_file(from, part, fs::copy_options::overwrite_existing, ec);
+    fs::remove(from);
+  }
+  if (!ec) fs::rename(part, target, ec);
+  if (ec) throw ApiException(503, error_code::kUnavailable, "the upload could not be stored");
+}
 
 std::string new_stage(const Services& services) {
   auto id = make_public_id("stage_");
@@ -68,6 +90,26 @@ std::string slug_of(const std::string& title) {
   return slug.empty() ? "document" : slug;
 }
 
+bool is_markdown(const std::string& name) {
+  auto ends = [&](const std::string& e) {
+    return name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0;
+  };
+  return ends(".md") || ends(".markdown");
+}
+
+std::string front_matter(const std::optional<std::string>& title,
+                         const std::vector<std::string>& tags, const std::optional<std::string>& date) {
+  std::string out = "---\n";
+  if (title) out += "title: " + yaml_quoted(*title) + "\n";
+  if (!tags.empty()) {
+    out += "tags: [";
+    for (size_t i = 0; i < tags.size(); ++i) out += (i ? ", " : "") + yaml_quoted(tags[i]);
+    out += "]\n";
+  }
+  if (date) out += "date: " + *date + "\n";
+  return out + "---\n";
+}
+
 bool has_text_extension(const std::string& name) {
   auto ends = [&](const char* ext) {
     std::string e(ext);
@@ -76,8 +118,14 @@ bool has_text_extension(const std::string& name) {
   return ends(".md") || ends(".markdown") || ends(".txt");
 }
 
-nlohmann::json document_json(const DocumentInfo& d) {
-  return {{"key", d.key},
+// The key clients use: an upload's path under the collection's upload folder, else the key.
+std::string api_key_of(const std::string& stored, const std::string& root) {
+  std::string prefix = root + "/";
+  return stored.rfind(prefix, 0) == 0 ? stored.substr(prefix.size()) : stored;
+}
+
+nlohmann::json document_json(const DocumentInfo& d, const std::string& root) {
+  return {{"key", api_key_of(d.key, root)},
           {"title", d.title},
           {"domain", d.domain},
           {"tags", d.tags},
@@ -137,29 +185,62 @@ void upload_multipart(Services& services, Request& request, ResponseWriter& w,
   }
   const MultipartPart* file = nullptr;
   std::optional<std::string> domain;
+  std::optional<std::string> title;
+  std::optional<std::string> tags;
+  std::optional<std::string> date;
   for (const MultipartPart& part : *parts) {
     if (part.name == "file" && !part.file_path.empty()) {
       if (file != nullptr) fail_field("file", "send one file per upload");
       file = &part;
     } else if (part.name == "domain") {
       domain = part.value;
-    } else if (part.name != "title" && part.name != "tags" && part.name != "date") {
-      fail_field(part.name.substr(0, 100), "is not a known upload field (file, domain)");
+    } else if (part.name == "title") {
+      title = part.value;
+    } else if (part.name == "tags") {
+      tags = part.value;
+    } else if (part.name == "date") {
+      date = part.value;
+    } else {
+      fail_field(part.name.substr(0, 100), "is not a known upload field (file, domain, title, tags, date)");
     }
   }
   if (file == nullptr) fail_field("file", "is required (a file part named \"file\")");
   auto name = safe_upload_name(file->filename);
   if (!name) fail_field("file", "the file name is not acceptable as a document name");
   std::string domain_dir = checked_domain(domain);
-  std::string target_dir = domain_dir.empty() ? stage : stage + "/" + domain_dir;
-  std::error_code ec;
-  fs::create_directories(target_dir, ec);
-  fs::rename(file->file_path, target_dir + "/" + *name, ec);
-  if (ec) throw ApiException(503, error_code::kUnavailable, "the upload could not be staged");
-  fs::remove_all(stage + "/.parts", ec);
   std::string key = domain_dir.empty() ? *name : domain_dir + "/" + *name;
-  JobInfo job = services.writer.submit_ingest(collection, key, stage);
-  guard.keep = true;
+  std::string root = upload_root(services, collection);
+  std::string source = file->file_path;
+  if (title || tags || date) {
+    if (!is_markdown(*name)) {
+      fail_field("title", "title, tags and date apply to Markdown uploads (.md); other formats "
+                          "carry their own metadata");
+    }
+    std::vector<std::string> tag_list;
+    if (tags) {
+      std::string item;
+      for (char c : *tags + ",") {
+        if (c == ',') {
+          size_t b = item.find_first_not_of(' ');
+          size_t e = item.find_last_not_of(' ');
+          if (b != std::string::npos) tag_list.push_back(item.substr(b, e - b + 1));
+          item.clear();
+        } else {
+          item += c;
+        }
+      }
+    }
+    if (date && !parse_iso_date(*date)) fail_field("date", "must be a date as YYYY-MM-DD");
+    source = stage + "/with-metadata";
+    std::ofstream out(source, std::ios::binary);
+    out << front_matter(title, tag_list, date);
+    std::ifstream in(file->file_path, std::ios::binary);
+    out << in.rdbuf();
+    out.close();
+    if (!out) throw ApiException(503, error_code::kUnavailable, "the upload could not be stored");
+  }
+  place_upload(source, root, key);
+  JobInfo job = services.writer.submit_ingest(collection, key, root);
   w.respond(accepted(job));
 }
 
@@ -183,29 +264,23 @@ void upload_json(Services& services, Request& request, ResponseWriter& w,
     name = slug_of(title.value_or(text.substr(0, 80))) + ".md";
   }
   std::string stage = new_stage(services);
-  std::string target_dir = domain_dir.empty() ? stage : stage + "/" + domain_dir;
-  std::error_code ec;
-  fs::create_directories(target_dir, ec);
-  std::ofstream out(target_dir + "/" + name, std::ios::binary);
-  if (name.size() > 3 && name.compare(name.size() - 4, 4, ".txt") != 0) {
-    out << "---\n";
-    if (title) out << "title: " << yaml_quoted(*title) << "\n";
-    if (!tags.empty()) {
-      out << "tags: [";
-      for (size_t i = 0; i < tags.size(); ++i) out << (i ? ", " : "") << yaml_quoted(tags[i]);
-      out << "]\n";
+  struct StageGuard {
+    std::string dir;
+    ~StageGuard() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
     }
-    if (date) out << "date: " << *date << "\n";
-    out << "---\n";
-  }
+  } guard{stage};
+  std::string staged_file = stage + "/document";
+  std::ofstream out(staged_file, std::ios::binary);
+  if (is_markdown(name)) out << front_matter(title, tags, date);
   out << text;
   out.close();
-  if (!out) {
-    fs::remove_all(stage, ec);
-    throw ApiException(503, error_code::kUnavailable, "the document could not be staged");
-  }
+  if (!out) throw ApiException(503, error_code::kUnavailable, "the document could not be staged");
   std::string key = domain_dir.empty() ? name : domain_dir + "/" + name;
-  w.respond(accepted(services.writer.submit_ingest(collection, key, stage)));
+  std::string root = upload_root(services, collection);
+  place_upload(staged_file, root, key);
+  w.respond(accepted(services.writer.submit_ingest(collection, key, root)));
 }
 
 }  // namespace
@@ -259,10 +334,12 @@ void add_document_routes(Router& router, Services& services) {
                const std::string* domain = request.query_param("domain");
                const std::string* tag = request.query_param("tag");
                OpenCollection c = open_collection_store(services, name);
-               auto documents = c.store->list_documents(c.collection.id, prefix ? *prefix : "");
+               auto documents = c.store->list_documents(c.collection.id, "");
+               std::string root = upload_root(services, name);
                if (!documents.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
                std::vector<const DocumentInfo*> matching;
                for (const DocumentInfo& d : *documents) {
+                 if (prefix && api_key_of(d.key, root).rfind(*prefix, 0) != 0) continue;
                  if (domain && d.domain != *domain) continue;
                  if (tag && std::find(d.tags.begin(), d.tags.end(), *tag) == d.tags.end()) continue;
                  matching.push_back(&d);
@@ -270,7 +347,7 @@ void add_document_routes(Router& router, Services& services) {
                nlohmann::json data = nlohmann::json::array();
                for (size_t i = static_cast<size_t>(offset);
                     i < matching.size() && data.size() < static_cast<size_t>(limit); ++i) {
-                 data.push_back(document_json(*matching[i]));
+                 data.push_back(document_json(*matching[i], upload_root(services, name)));
                }
                size_t next = static_cast<size_t>(offset) + data.size();
                w.respond(json_response({{"data", data},
@@ -284,12 +361,16 @@ void add_document_routes(Router& router, Services& services) {
                std::string name = checked_collection_name(request.params["name"], "name");
                const std::string& key = request.params["key"];
                OpenCollection c = open_collection_store(services, name);
-               auto document = c.store->find_document(c.collection.id, key);
+               std::string root = upload_root(services, name);
+               auto document = c.store->find_document(c.collection.id, root + "/" + key);
+               if (document.is_ok() && !document->has_value()) {
+                 document = c.store->find_document(c.collection.id, key);
+               }
                if (!document.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
                if (!document->has_value()) {
                  throw ApiException(404, error_code::kNotFound, "no document '" + key.substr(0, 300) + "'");
                }
-               nlohmann::json body = document_json(**document);
+               nlohmann::json body = document_json(**document, root);
                auto chunks = c.store->document_chunks((*document)->id);
                nlohmann::json list = nlohmann::json::array();
                if (chunks.is_ok()) {
@@ -309,10 +390,18 @@ void add_document_routes(Router& router, Services& services) {
   router.add("DELETE", "/v1/collections/{name}/documents/{key}",
              guarded([&services](Request& request, ResponseWriter& w) {
                std::string name = checked_collection_name(request.params["name"], "name");
-               Status status = services.writer.delete_document(name, request.params["key"]);
+               const std::string& key = request.params["key"];
+               std::string root = upload_root(services, name);
+               Status status = services.writer.delete_document(name, root + "/" + key);
+               if (status.code() == ErrorCode::kNotFound) {
+                 status = services.writer.delete_document(name, key);
+               } else if (status.is_ok()) {
+                 std::error_code ec;
+                 fs::remove(fs::path(root) / key, ec);
+               }
                if (!status.is_ok()) {
                  if (status.code() == ErrorCode::kNotFound) {
-                   throw ApiException(404, error_code::kNotFound, status.message().substr(0, 300));
+                   throw ApiException(404, error_code::kNotFound, "no document '" + key.substr(0, 300) + "'");
                  }
                  throw ApiException(503, error_code::kUnavailable, "the document could not be deleted");
                }

@@ -33,12 +33,12 @@ CollectionReader& reader_for(Services& services, const std::string& collection) 
   return **reader;
 }
 
-nlohmann::json hit_json(const SearchHit& hit, size_t rank) {
+nlohmann::json hit_json(const SearchHit& hit, size_t rank, const std::string& document_key) {
   nlohmann::json highlights = nlohmann::json::array();
   if (!hit.snippet.text.empty()) highlights.push_back(hit.snippet.text);
   return {{"rank", rank},
           {"chunk_id", hit.chunk_id},
-          {"document", hit.document_key},
+          {"document", document_key},
           {"title", hit.title},
           {"section", hit.section_path},
           {"score", hit.score},
@@ -73,7 +73,7 @@ void add_search_routes(Router& router, Services& services) {
     double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     services.metrics.retrieval_seconds.with({"search"}).observe(took / 1000);
     nlohmann::json results = nlohmann::json::array();
-    for (size_t i = 0; i < response->hits.size(); ++i) results.push_back(hit_json(response->hits[i], i + 1));
+    for (size_t i = 0; i < response->hits.size(); ++i) results.push_back(hit_json(response->hits[i], i + 1, services.public_key(collection, response->hits[i].document_key)));
     w.respond(json_response({{"results", results},
                              {"strategy", response->strategy},
                              {"mode", response->mode},

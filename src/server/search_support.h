@@ -8,6 +8,7 @@
 #include "retrieve/searcher.h"
 #include "server/collection_readers.h"
 #include "server/json_input.h"
+#include "server/services.h"
 
 namespace ragd::server {
 
@@ -17,6 +18,6 @@ SearchFilter resolve_filter(CollectionReader& reader, const ParsedFilters& filte
 // The reader of `collection` for this worker (404 when it does not exist, 503 otherwise).
 CollectionReader& reader_for(Services& services, const std::string& collection);
 
-nlohmann::json hit_json(const SearchHit& hit, size_t rank);
+nlohmann::json hit_json(const SearchHit& hit, size_t rank, const std::string& document_key);
 
 }  // namespace ragd::server

@@ -62,6 +62,15 @@ struct Services {
   // The native encoder for /v1/embeddings (loaded on first use; null with the reason when
   // the default model is not installed).
   EmbeddingProvider* embedder(std::string* why_not);
+  // Where uploads to a collection are kept; their document keys are paths under it.
+  std::string upload_root(const std::string& collection) const {
+    return data.root() + "/uploads/" + collection;
+  }
+  // The key clients see: an upload's path under its upload root; other keys as stored.
+  std::string public_key(const std::string& collection, const std::string& stored) const {
+    std::string prefix = upload_root(collection) + "/";
+    return stored.rfind(prefix, 0) == 0 ? stored.substr(prefix.size()) : stored;
+  }
   // Scope prefix of a collection's response-cache entries.
   static std::string cache_scope(const std::string& collection) { return "local/" + collection + "/"; }
 
