@@ -6,7 +6,7 @@
 # resident memory. Prints the client's JSON result (completed, errors, peak RSS, wall time).
 #
 #   bench/sse_streams.sh
-#   RAGD=build-bench/ragd  STREAMS=10000  TOKENS=20  DELAY_MS=2000  CONNECTING=256
+#   RAGD=build-bench/ragd  STREAMS=10000  TOKENS=20  DELAY_MS=2000  CONNECTING=256  TIMEOUT=300 (s)
 #   DATASET=../shared/data/beir/scifact  SCIFACT_DATA=DIR COLLECTION=NAME (see http_api.sh)
 #
 # Each stream costs ragd two descriptors (the client's connection and its upstream one), so
@@ -41,4 +41,4 @@ echo "$(machine_state); ragd pid $RAGD_PID, RLIMIT_NOFILE $limit; LLM $TOKENS to
   "$DELAY_MS ms; $STREAMS streams" >&2
 "$PY" "$BENCH/sse_streams.py" --url "$RAGD_URL" --streams "$STREAMS" --pid "$RAGD_PID" \
   --queries "$DATASET/queries.jsonl" ${COLLECTION:+--collection "$COLLECTION"} \
-  --connecting "${CONNECTING:-256}" --llm-stats "$LLM_URL/stats" | tee "$WORK/result.json"
+  --connecting "${CONNECTING:-256}" --timeout "${TIMEOUT:-300}" --llm-stats "$LLM_URL/stats" | tee "$WORK/result.json"
