@@ -19,7 +19,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(knowledge_temp
         cli = pathlib.Path(sys.executable).parent / "schemathesis"
         command = [str(cli), "run", server.url + "/v1/openapi.json",
                    "--checks", CHECKS,
-                   "--phases", "examples,coverage,fuzzing",
+                   # The coverage phase (every boundary of every constraint) takes minutes
+                   # against an ASan build; fuzzing with a fixed seed stays under a minute.
+                   "--phases", "examples,fuzzing",
                    "--max-examples", "8",
                    "--seed", "20250105",
                    "--workers", "2",
@@ -28,9 +30,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(knowledge_temp
                    "--suppress-health-check", "all",
                    "--no-shrink",
                    "--no-color"]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=240)
         output = result.stdout + result.stderr
         assert result.returncode == 0, output[-20000:]
-        assert "No issues found" in output or "passed" in output.lower(), output[-5000:]
+        assert "No issues found" in output, output[-5000:]
     finally:
         server.stop()
