@@ -186,6 +186,7 @@ void run_chat(Services& services, ChatJob job, AnswerEvents events,
   }
   // Generation waits on the LLM for seconds or minutes: off the workers.
   auto holder = std::make_shared<std::unique_ptr<PendingAnswer>>(std::move(pending).value());
+  ++services.generations;
   run_on_small_thread([&services, holder, events, cancel, finish, done,
                        collection = job.collection]() mutable {
     (*holder)->generate(*services.llm, events, cancel.get());
@@ -193,9 +194,10 @@ void run_chat(Services& services, ChatJob job, AnswerEvents events,
       auto reader = services.readers().get(collection);
       if (!reader.is_ok()) {
         done(Status::not_found("the collection '" + collection + "' went away mid-answer"));
-        return;
+      } else {
+        finish(std::move(*holder), **reader);
       }
-      finish(std::move(*holder), **reader);
+      --services.generations;
     });
   });
 }

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -17,11 +18,21 @@ namespace ragd::server {
 
 namespace {
 
-// Thousands of streams each hold a socket (and an upstream one): use all the descriptors the
-// hard limit allows.
+// Thousands of streams each hold a socket, an upstream socket and the upstream call's event
+// descriptors: raise the soft limit to the hard one, and the hard one too where the process
+// may (up to the kernel's fs.nr_open).
 void raise_file_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = 1 << 20;
+  if (FILE* f = std::fopen("/proc/sys/fs/nr_open", "r")) {
+    unsigned long long nr_open = 0;
+    if (std::fscanf(f, "%llu", &nr_open) == 1 && nr_open > 0) wanted = nr_open;
+    std::fclose(f);
+  }
+  rlimit raised{wanted, wanted};
+  if (limit.rlim_max < wanted && setrlimit(RLIMIT_NOFILE, &raised) == 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
@@ -128,7 +139,20 @@ int run_server(const ServerConfig& config) {
   log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "started"}, {"port", server.port()},
             {"data", data.root()}, {"llm", *llm != nullptr}});
   server.run();
-  log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "stopped"}});
+  // Handlers and generations still hold their connections' hand-off state, which must go
+  // before the server's event loop does. Wait for them; past the drain time, exit without
+  // tearing down (the process is ending; nothing is left to flush but the log).
+  auto deadline = std::chrono::steady_clock::now() + ms(config.drain_timeout_s);
+  bool idle = false;
+  while (!idle && std::chrono::steady_clock::now() < deadline) {
+    idle = services.generations == 0 && services.workers.wait_idle(std::chrono::milliseconds(50)) &&
+           services.generations == 0;
+  }
+  log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "stopped"}, {"clean", idle}});
+  if (!idle) {
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   services.http = nullptr;
   return 0;
 }

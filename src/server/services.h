@@ -5,6 +5,7 @@
 // worker thread's own ReaderSet.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,9 @@ struct Services {
   DataWriter writer;
   WorkerPool workers;
   HttpServer* http = nullptr;
+  // LLM generations running on their own threads (each ends by posting its finish to the
+  // workers); shutdown waits for them before the HTTP server goes.
+  std::atomic<int> generations{0};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   ReaderSet& readers();

@@ -42,9 +42,19 @@ void WorkerPool::work() {
       if (tasks_.empty()) return;
       task = std::move(tasks_.front());
       tasks_.pop_front();
+      ++running_;
     }
     task();
+    task = nullptr;  // what the task captured goes before the pool counts it done
+    std::lock_guard lock(mutex_);
+    --running_;
+    if (running_ == 0 && tasks_.empty()) idle_.notify_all();
   }
+}
+
+bool WorkerPool::wait_idle(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, limit, [this] { return running_ == 0 && tasks_.empty(); });
 }
 
 void run_on_small_thread(std::function<void()> body) {

@@ -4,6 +4,7 @@
 // the queued tasks and joins.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -22,13 +23,17 @@ class WorkerPool {
 
   void post(std::function<void()> task);
   size_t queued() const;
+  // Waits until no task is queued or running, at most `limit`; whether that happened.
+  bool wait_idle(std::chrono::milliseconds limit);
 
  private:
   void work();
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;
+  std::condition_variable idle_;
   std::deque<std::function<void()>> tasks_;
+  size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
