@@ -193,7 +193,7 @@ const std::vector<Entry>& entries() {
         "server.auth", "", "--auth", "authentication: only \"off\" until the platform lands",
         check_auth));
     t.push_back(integer_entry<&ServerConfig::io_threads>(
-        "server.io_threads", "", "network threads, 0..1024 (0: hardware concurrency)", 0, 1024));
+        "server.io_threads", "", "network threads, 0..1024 (0: half the cores, at least 1)", 0, 1024));
     t.push_back(integer_entry<&ServerConfig::worker_threads>(
         "server.worker_threads", "", "handler threads, 0..1024 (0: hardware concurrency)", 0,
         1024));

@@ -70,7 +70,7 @@ struct ServerConfig {
   int port = 8080;
   std::string data_dir;  // empty: resolve_data_dir("") default
   std::string auth = "off";
-  size_t io_threads = 0;      // 0: hardware concurrency
+  size_t io_threads = 0;      // 0: half the cores, at least 1
   size_t worker_threads = 0;  // 0: hardware concurrency
   uint64_t max_body_bytes = 10 << 20;
   uint64_t max_upload_bytes = 256ull << 20;
