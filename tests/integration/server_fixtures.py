@@ -30,10 +30,10 @@ STOP_TIMEOUT_S = 60
 
 
 def require_serve():
-    """Skips when $RAGD_BIN predates `ragd serve` (its help lists no such subcommand)."""
+    """Fails when $RAGD_BIN has no `ragd serve` (its help lists no such subcommand)."""
     result = subprocess.run([ragd_binary(), "--help"], capture_output=True, text=True, timeout=60)
-    if not any(line.split()[:1] == ["serve"] for line in result.stdout.splitlines()):
-        pytest.skip(f"{ragd_binary()} has no `serve` subcommand")
+    assert any(line.split()[:1] == ["serve"] for line in result.stdout.splitlines()), \
+        f"{ragd_binary()} has no `serve` subcommand"
 
 
 class Server:
@@ -66,10 +66,10 @@ class Server:
                                  f"listening\n{self.stderr()}")
         self.listening = json.loads(line)
         assert self.listening["event"] == "listening", line
-        assert self.listening["tls"] is False, line
+        assert self.listening["tls"] is ("--tls-cert" in self.args), line
         self.port = int(self.listening["port"])
         assert self.port > 0, line
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://127.0.0.1:{self.port}"  # tests of TLS swap the scheme
         self.stopped = False
 
     def _read_stdout(self):
