@@ -96,4 +96,14 @@ Status write_file_atomic(const std::string& path, std::string_view data) {
   return Status::ok();
 }
 
+uint64_t folder_bytes(const std::string& path) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
 }  // namespace ragd

@@ -17,4 +17,7 @@ Result<std::string> read_file(const std::string& path, uint64_t max_bytes = UINT
 // fsync of the folder. After a crash the file holds either its old or its new content.
 Status write_file_atomic(const std::string& path, std::string_view data);
 
+// The total size of the regular files under `path` (0 when it cannot be read).
+uint64_t folder_bytes(const std::string& path);
+
 }  // namespace ragd

@@ -76,6 +76,25 @@ DataWriter::DataWriter(DataDir data, CollectionCatalog& catalog,
 
 DataWriter::~DataWriter() = default;
 
+Status DataWriter::with_collection(const std::string& name,
+                                   const std::function<Status(Store&, const CollectionInfo&)>& change,
+                                   bool identity) {
+  auto lock = WriteLock::acquire(data_);
+  if (!lock.is_ok()) return lock.status();
+  auto store = Store::open(data_.store_path());
+  if (!store.is_ok()) return store.status();
+  auto found = (*store)->find_collection(name);
+  if (!found.is_ok()) return found.status();
+  RAGD_RETURN_IF_ERROR(change(**store, *found));
+  if (identity) {
+    catalog_.changed_identity(name);
+  } else {
+    catalog_.changed_content(name);
+  }
+  if (on_change_) on_change_(name);
+  return Status::ok();
+}
+
 template <class T>
 T DataWriter::run_sync(std::function<T()> work) {
   std::promise<T> promise;
@@ -109,57 +128,38 @@ Result<CollectionInfo> DataWriter::create_collection(const NewCollection& c) {
 Status DataWriter::update_collection(const std::string& name, std::optional<std::string> description,
                                      std::optional<std::string> domains_json) {
   return run_sync<Status>([&]() -> Status {
-    auto lock = WriteLock::acquire(data_);
-    if (!lock.is_ok()) return lock.status();
-    auto store = Store::open(data_.store_path());
-    if (!store.is_ok()) return store.status();
-    auto found = (*store)->find_collection(name);
-    if (!found.is_ok()) return found.status();
-    if (description) {
-      RAGD_RETURN_IF_ERROR((*store)->update_collection_description(found->id, *description));
-    }
-    if (domains_json) {
-      RAGD_RETURN_IF_ERROR((*store)->set_state(domains_state_key(found->id), *domains_json));
-    }
-    catalog_.changed_identity(name);
-    if (on_change_) on_change_(name);
-    return Status::ok();
+    return with_collection(name, [&](Store& store, const CollectionInfo& found) -> Status {
+      if (description) {
+        RAGD_RETURN_IF_ERROR(store.update_collection_description(found.id, *description));
+      }
+      if (domains_json) {
+        RAGD_RETURN_IF_ERROR(store.set_state(domains_state_key(found.id), *domains_json));
+      }
+      return Status::ok();
+    });
   });
 }
 
 Status DataWriter::delete_collection(const std::string& name) {
   return run_sync<Status>([&]() -> Status {
-    auto lock = WriteLock::acquire(data_);
-    if (!lock.is_ok()) return lock.status();
-    auto store = Store::open(data_.store_path());
-    if (!store.is_ok()) return store.status();
-    auto found = (*store)->find_collection(name);
-    if (!found.is_ok()) return found.status();
-    RAGD_RETURN_IF_ERROR((*store)->delete_collection(found->id));
-    std::error_code ec;
-    std::filesystem::remove_all(data_.collection_index_path(found->id), ec);
-    std::filesystem::remove_all(data_.root() + "/uploads/" + name, ec);
-    catalog_.changed_identity(name);
-    if (on_change_) on_change_(name);
-    return Status::ok();
+    return with_collection(name, [&](Store& store, const CollectionInfo& found) -> Status {
+      RAGD_RETURN_IF_ERROR(store.delete_collection(found.id));
+      std::error_code ec;
+      std::filesystem::remove_all(data_.collection_index_path(found.id), ec);
+      std::filesystem::remove_all(data_.root() + "/uploads/" + name, ec);
+      return Status::ok();
+    });
   });
 }
 
 Status DataWriter::delete_document(const std::string& collection, const std::string& key) {
   return run_sync<Status>([&]() -> Status {
-    auto lock = WriteLock::acquire(data_);
-    if (!lock.is_ok()) return lock.status();
-    auto store = Store::open(data_.store_path());
-    if (!store.is_ok()) return store.status();
-    auto found = (*store)->find_collection(collection);
-    if (!found.is_ok()) return found.status();
-    auto document = (*store)->find_document(found->id, key);
-    if (!document.is_ok()) return document.status();
-    if (!document->has_value()) return Status::not_found("no document '" + key + "'");
-    RAGD_RETURN_IF_ERROR((*store)->remove_document((*document)->id));
-    catalog_.changed_content(collection);
-    if (on_change_) on_change_(collection);
-    return Status::ok();
+    return with_collection(collection, [&](Store& store, const CollectionInfo& found) -> Status {
+      auto document = store.find_document(found.id, key);
+      if (!document.is_ok()) return document.status();
+      if (!document->has_value()) return Status::not_found("no document '" + key + "'");
+      return store.remove_document((*document)->id);
+    }, /*identity=*/false);
   });
 }
 

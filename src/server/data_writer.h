@@ -69,6 +69,11 @@ class DataWriter {
  private:
   template <class T>
   T run_sync(std::function<T()> work);
+  // Under the write lock: `change` on the named collection, then the catalog is told
+  // (identity: created/deleted/settings; otherwise content) and on_change runs.
+  Status with_collection(const std::string& name,
+                         const std::function<Status(Store&, const CollectionInfo&)>& change,
+                         bool identity = true);
   void run_ingest(const std::string& job_id, const std::string& collection,
                   const std::string& document_key, const std::string& staged_root);
   void update_job(const std::string& id, const std::function<void(JobInfo&)>& change);

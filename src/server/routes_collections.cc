@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "chat/collection_pipeline.h"
+#include "common/file_io.h"
 #include "chat/domain_config.h"
 #include "jobs/collection_settings.h"
 #include "server/api_error.h"
@@ -12,16 +13,6 @@
 namespace ragd::server {
 
 namespace {
-
-uint64_t folder_bytes(const std::string& path) {
-  uint64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
-  }
-  return total;
-}
 
 // The domains field as ragd's domains.json text (validated by the domain config parser).
 std::string domains_json_of(const nlohmann::json& body) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/file_io.h"
 #include "llm/fallback_chain.h"
 #include "server/api_error.h"
 #include "server/http_server.h"
@@ -46,16 +47,6 @@ Result<std::vector<CollectionInfo>> check_store(const Services& services) {
   auto store = Store::open(services.data.store_path());
   if (!store.is_ok()) return store.status();
   return (*store)->list_collections();
-}
-
-uint64_t folder_bytes(const std::string& path) {
-  uint64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
-  }
-  return total;
 }
 
 }  // namespace
