@@ -31,6 +31,30 @@ nlohmann::ordered_json citations_to_json(const std::vector<AnswerCitation>& cita
   return out;
 }
 
+std::vector<AnswerCitation> citations_from_json(const nlohmann::json& json) {
+  std::vector<AnswerCitation> out;
+  if (!json.is_array()) return out;
+  for (const auto& c : json) {
+    if (!c.is_object()) continue;
+    AnswerCitation citation;
+    citation.number = c.value("number", 0);
+    citation.document_key = c.value("document", std::string());
+    citation.document_id = c.value("document_id", int64_t{0});
+    citation.chunk_id = c.value("chunk", int64_t{0});
+    citation.title = c.value("title", std::string());
+    citation.section_path = c.value("section", std::string());
+    citation.excerpt = c.value("excerpt", std::string());
+    citation.support = c.value("support", 0.0);
+    citation.supported = c.value("supported", false);
+    if (c.contains("span") && c["span"].is_object()) {
+      citation.span_begin = c["span"].value("begin", int64_t{0});
+      citation.span_end = c["span"].value("end", int64_t{0});
+    }
+    out.push_back(std::move(citation));
+  }
+  return out;
+}
+
 nlohmann::ordered_json passage_to_json(const Passage& p) {
   return {{"number", p.number},
           {"chunk", p.chunk_id},

@@ -1,5 +1,5 @@
 // JSON forms of an answer (chat/answer.h), shared by `ragd ask --json`, the stored turns and,
-// later, the HTTP API, so every surface shows the same fields under the same names.
+// the HTTP API, so every surface shows the same fields under the same names.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,6 +13,9 @@ namespace ragd {
 //  "excerpt","support","supported"}
 nlohmann::ordered_json citation_to_json(const AnswerCitation& citation);
 nlohmann::ordered_json citations_to_json(const std::vector<AnswerCitation>& citations);
+// The reverse, for stored or cached answers: objects that are not citations are skipped and
+// anything but an array gives none (the answer text stays usable).
+std::vector<AnswerCitation> citations_from_json(const nlohmann::json& json);
 
 // {"number","chunk","document","title","section","date","span","score","text"}
 nlohmann::ordered_json passage_to_json(const Passage& passage);

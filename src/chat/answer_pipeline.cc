@@ -39,33 +39,6 @@ double term_jaccard(const std::vector<std::string>& a, const std::vector<std::st
   return static_cast<double>(common) / static_cast<double>(sa.size() + sb.size() - common);
 }
 
-// Turns the stored citation JSON of an earlier answer back into citations; malformed JSON
-// gives none (the answer text is still usable).
-std::vector<AnswerCitation> citations_from_json(const std::string& text) {
-  std::vector<AnswerCitation> out;
-  auto json = nlohmann::json::parse(text, nullptr, false);
-  if (!json.is_array()) return out;
-  for (const auto& c : json) {
-    if (!c.is_object()) continue;
-    AnswerCitation citation;
-    citation.number = c.value("number", 0);
-    citation.document_key = c.value("document", std::string());
-    citation.document_id = c.value("document_id", int64_t{0});
-    citation.chunk_id = c.value("chunk", int64_t{0});
-    citation.title = c.value("title", std::string());
-    citation.section_path = c.value("section", std::string());
-    citation.excerpt = c.value("excerpt", std::string());
-    citation.support = c.value("support", 0.0);
-    citation.supported = c.value("supported", false);
-    if (c.contains("span") && c["span"].is_object()) {
-      citation.span_begin = c["span"].value("begin", int64_t{0});
-      citation.span_end = c["span"].value("end", int64_t{0});
-    }
-    out.push_back(std::move(citation));
-  }
-  return out;
-}
-
 void emit_text(const AnswerEvents& events, const std::string& text) {
   if (events.on_delta && !text.empty()) events.on_delta(text);
 }
@@ -265,7 +238,7 @@ bool AnswerPipeline::answer_from_similar(State& p, const AnswerEvents& events) {
     return false;
   }
   result.answer = best->answer;
-  result.citations = citations_from_json(best->citations_json);
+  result.citations = citations_from_json(nlohmann::json::parse(best->citations_json, nullptr, false));
   result.model = best->model;
   result.strategy = AnswerStrategy::kCached;
   result.cached = true;

@@ -10,7 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/status.h"
 #include "server/http_message.h"
 
 namespace ragd::server {
@@ -36,12 +35,10 @@ Response error_response(int status, std::string_view code, std::string_view mess
                         const std::string& request_id,
                         const nlohmann::json& details = nlohmann::json::object());
 
-// The response for a failed Status from a lower layer: kInvalidArgument -> 422
-// validation_failed, kNotFound -> 404, kAlreadyExists -> 409, kTooLarge -> 413, kBusy -> 503;
-// everything else -> 500 with a generic message (the Status text is not shown).
-Response status_response(const Status& status, const std::string& request_id);
-
 // A JSON body: serialised with invalid UTF-8 replaced, never throwing.
 Response json_response(const nlohmann::json& body, int status = 200);
+
+// JSON text with invalid UTF-8 replaced, never throwing (bodies and stream events).
+std::string json_text(const nlohmann::json& value);
 
 }  // namespace ragd::server

@@ -1,6 +1,7 @@
 #include "server/chat_runner.h"
 
 #include "chat/answer_json.h"
+#include "server/api_error.h"
 #include "server/search_support.h"
 
 namespace ragd::server {
@@ -9,16 +10,13 @@ namespace {
 
 // What the cache keeps of an answer: enough to answer again (no session, no message id).
 std::string cache_payload(const AnswerResult& r) {
-  nlohmann::json citations = nlohmann::json::array();
-  for (const AnswerCitation& c : r.citations) citations.push_back(nlohmann::json(citation_to_json(c)));
-  return nlohmann::json({{"answer", r.answer},
-                         {"abstained", r.abstained},
-                         {"strategy", answer_strategy_name(r.strategy)},
-                         {"model", r.model},
-                         {"citations", citations},
-                         {"prompt_tokens", r.usage.prompt_tokens},
-                         {"completion_tokens", r.usage.completion_tokens}})
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text({{"answer", r.answer},
+                    {"abstained", r.abstained},
+                    {"strategy", answer_strategy_name(r.strategy)},
+                    {"model", r.model},
+                    {"citations", citations_to_json(r.citations)},
+                    {"prompt_tokens", r.usage.prompt_tokens},
+                    {"completion_tokens", r.usage.completion_tokens}});
 }
 
 std::optional<AnswerResult> from_payload(const std::string& payload) {
@@ -35,23 +33,7 @@ std::optional<AnswerResult> from_payload(const std::string& payload) {
   r.model = j.value("model", "");
   r.usage.prompt_tokens = j.value("prompt_tokens", int64_t{0});
   r.usage.completion_tokens = j.value("completion_tokens", int64_t{0});
-  for (const auto& c : j.value("citations", nlohmann::json::array())) {
-    AnswerCitation citation;
-    citation.number = c.value("number", 0);
-    citation.document_key = c.value("document", "");
-    citation.document_id = c.value("document_id", int64_t{0});
-    citation.chunk_id = c.value("chunk", int64_t{0});
-    citation.title = c.value("title", "");
-    citation.section_path = c.value("section", "");
-    citation.excerpt = c.value("excerpt", "");
-    citation.support = c.value("support", 0.0);
-    citation.supported = c.value("supported", false);
-    if (c.contains("span")) {
-      citation.span_begin = c["span"].value("begin", int64_t{0});
-      citation.span_end = c["span"].value("end", int64_t{0});
-    }
-    r.citations.push_back(std::move(citation));
-  }
+  if (j.contains("citations")) r.citations = citations_from_json(j["citations"]);
   return r;
 }
 
@@ -73,6 +55,19 @@ std::vector<float> question_vector(CollectionReader& reader, const std::string& 
 }
 
 }  // namespace
+
+ChatError chat_error(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kNotFound: return {404, error_code::kNotFound, status.message()};
+    case ErrorCode::kInvalidArgument: return {422, error_code::kValidation, status.message()};
+    default: return {503, error_code::kUnavailable, "the answer could not be produced now"};
+  }
+}
+
+Response chat_error_response(const Status& status, const std::string& request_id) {
+  ChatError error = chat_error(status);
+  return error_response(error.status, error.code, error.message, request_id);
+}
 
 nlohmann::json citation_json(const AnswerCitation& c) {
   nlohmann::json j = nlohmann::json(citation_to_json(c));

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/answer.h"
+#include "server/http_message.h"
 #include "server/services.h"
 
 namespace ragd::server {
@@ -38,6 +39,16 @@ using ChatDone = std::function<void(Result<ChatOutcome>)>;
 
 void run_chat(Services& services, ChatJob job, AnswerEvents events,
               std::shared_ptr<std::atomic<bool>> cancel, ChatDone done);
+
+// How a failed answer is reported (JSON response or `error` event): the caller's own mistakes
+// (kNotFound, kInvalidArgument) with their message, anything else as 503 without detail.
+struct ChatError {
+  int status = 503;
+  const char* code = "unavailable";
+  std::string message;
+};
+ChatError chat_error(const Status& status);
+Response chat_error_response(const Status& status, const std::string& request_id);
 
 // The /v1/chat citation object.
 nlohmann::json citation_json(const AnswerCitation& citation);

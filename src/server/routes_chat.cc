@@ -11,32 +11,6 @@ namespace ragd::server {
 
 namespace {
 
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Response error_for(const Status& status, const std::string& request_id) {
-  switch (status.code()) {
-    case ErrorCode::kNotFound:
-      return error_response(404, error_code::kNotFound, status.message(), request_id);
-    case ErrorCode::kInvalidArgument:
-      return error_response(422, error_code::kValidation, status.message(), request_id);
-    default:
-      return error_response(503, error_code::kUnavailable, "the answer could not be produced now",
-                            request_id);
-  }
-}
-
-nlohmann::json error_event(const Status& status) {
-  const char* code = status.code() == ErrorCode::kNotFound        ? error_code::kNotFound
-                     : status.code() == ErrorCode::kInvalidArgument ? error_code::kValidation
-                                                                    : error_code::kUnavailable;
-  std::string message = status.code() == ErrorCode::kNotFound || status.code() == ErrorCode::kInvalidArgument
-                            ? status.message()
-                            : "the answer could not be produced now";
-  return {{"code", code}, {"message", message}};
-}
-
 void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJob job) {
   std::shared_ptr<EventSink> sink = w.start_events();
   AnswerEvents events;
@@ -49,19 +23,20 @@ void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJo
                       {"title", p.title},
                       {"section", p.section_path}});
     }
-    sink->send("sources", dump({{"passages", list}}));
+    sink->send("sources", json_text({{"passages", list}}));
   };
   events.on_delta = [sink](std::string_view text) {
-    return sink->send("delta", dump({{"text", text}}));
+    return sink->send("delta", json_text({{"text", text}}));
   };
   events.on_retract = [sink](std::string_view reason) {
-    sink->send("retract", dump({{"reason", reason}}));
+    sink->send("retract", json_text({{"reason", reason}}));
   };
-  events.on_citation = [sink](const AnswerCitation& c) { sink->send("citation", dump(citation_json(c))); };
+  events.on_citation = [sink](const AnswerCitation& c) { sink->send("citation", json_text(citation_json(c))); };
   run_chat(services, std::move(job), events, request.cancelled,
            [sink](Result<ChatOutcome> outcome) {
              if (!outcome.is_ok()) {
-               sink->send("error", dump(error_event(outcome.status())));
+               ChatError error = chat_error(outcome.status());
+               sink->send("error", json_text({{"code", error.code}, {"message", error.message}}));
              } else {
                nlohmann::json body = chat_response_json(*outcome);
                nlohmann::json done = {{"usage", body["usage"]},       {"strategy", body["strategy"]},
@@ -69,7 +44,7 @@ void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJo
                                       {"session_id", body["session_id"]},
                                       {"message_id", body["message_id"]},
                                       {"cached", body["cached"]},     {"latency", body["latency"]}};
-               sink->send("done", dump(done));
+               sink->send("done", json_text(done));
              }
              sink->close();
            });
@@ -95,7 +70,7 @@ void add_chat_routes(Router& router, Services& services) {
     run_chat(services, std::move(job), {}, request.cancelled,
              [respond, request_id = request.request_id](Result<ChatOutcome> outcome) {
                respond(outcome.is_ok() ? json_response(chat_response_json(*outcome))
-                                       : error_for(outcome.status(), request_id));
+                                       : chat_error_response(outcome.status(), request_id));
              });
   }));
 }

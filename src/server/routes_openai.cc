@@ -19,10 +19,6 @@ namespace ragd::server {
 
 namespace {
 
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 // The text of a message's content: a string, or the text parts of an array of parts.
 std::string content_text(const nlohmann::json& content) {
   if (content.is_string()) return content.get<std::string>();
@@ -50,16 +46,6 @@ std::string base64_floats(const std::vector<float>& values) {
 std::string completion_id() {
   auto id = make_public_id("chatcmpl-");
   return id.is_ok() ? *id : "chatcmpl-" + std::to_string(std::time(nullptr));
-}
-
-Response status_error(const Status& status, const std::string& request_id) {
-  if (status.code() == ErrorCode::kNotFound) {
-    return error_response(404, error_code::kNotFound, status.message(), request_id);
-  }
-  if (status.code() == ErrorCode::kInvalidArgument) {
-    return error_response(422, error_code::kValidation, status.message(), request_id);
-  }
-  return error_response(503, error_code::kUnavailable, "the answer could not be produced now", request_id);
 }
 
 void chat_completions(Services& services, Request& request, ResponseWriter& w) {
@@ -105,7 +91,7 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
     run_chat(services, std::move(job), {}, request.cancelled,
              [respond, id, created, model, request_id = request.request_id](Result<ChatOutcome> outcome) {
                if (!outcome.is_ok()) {
-                 respond(status_error(outcome.status(), request_id));
+                 respond(chat_error_response(outcome.status(), request_id));
                  return;
                }
                const AnswerResult& r = outcome->result;
@@ -135,17 +121,17 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
                           {"choices", {{{"index", 0}, {"delta", std::move(delta)},
                                         {"finish_reason", std::move(finish)}}}}};
   };
-  sink->send("", dump(chunk({{"role", "assistant"}, {"content", ""}}, nullptr)));
+  sink->send("", json_text(chunk({{"role", "assistant"}, {"content", ""}}, nullptr)));
   AnswerEvents events;
   events.on_delta = [sink, chunk](std::string_view text) {
-    return sink->send("", dump(chunk({{"content", text}}, nullptr)));
+    return sink->send("", json_text(chunk({{"content", text}}, nullptr)));
   };
   auto citations = std::make_shared<nlohmann::json>(nlohmann::json::array());
   events.on_citation = [citations](const AnswerCitation& c) { citations->push_back(citation_json(c)); };
   run_chat(services, std::move(job), events, request.cancelled,
            [sink, chunk, citations, include_usage, id, created, model](Result<ChatOutcome> outcome) {
              if (!outcome.is_ok()) {
-               sink->send("", dump({{"error", {{"message", "the answer could not be produced"},
+               sink->send("", json_text({{"error", {{"message", "the answer could not be produced"},
                                                {"type", "server_error"}}}}));
              } else {
                const AnswerResult& r = outcome->result;
@@ -153,9 +139,9 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
                last["citations"] = *citations;
                last["ragd"] = {{"strategy", answer_strategy_name(r.strategy)},
                                {"abstained", r.abstained}, {"cached", outcome->cached}};
-               sink->send("", dump(last));
+               sink->send("", json_text(last));
                if (include_usage) {
-                 sink->send("", dump({{"id", id}, {"object", "chat.completion.chunk"},
+                 sink->send("", json_text({{"id", id}, {"object", "chat.completion.chunk"},
                                       {"created", created}, {"model", model},
                                       {"choices", nlohmann::json::array()},
                                       {"usage", {{"prompt_tokens", r.usage.prompt_tokens},
