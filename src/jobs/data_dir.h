@@ -34,6 +34,13 @@ class DataDir {
   // The folder holding one vector index per embedding model of the collection.
   std::string vectors_path(int64_t collection_id) const;
   std::string vector_index_path(int64_t collection_id, const std::string& model_id) const;
+  // Documents uploaded to a collection through the HTTP API (by collection name: a name is
+  // checked safe as a path segment before it gets here).
+  std::string uploads_path(const std::string& collection_name) const {
+    return root_ + "/uploads/" + collection_name;
+  }
+  // Request bodies being received (temporary files).
+  std::string spool_path() const { return root_ + "/spool"; }
   // Creates the folder when missing; fails when it cannot be created or written.
   Status ensure_exists() const;
   bool exists() const;

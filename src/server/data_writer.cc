@@ -146,7 +146,7 @@ Status DataWriter::delete_collection(const std::string& name) {
       RAGD_RETURN_IF_ERROR(store.delete_collection(found.id));
       std::error_code ec;
       std::filesystem::remove_all(data_.collection_index_path(found.id), ec);
-      std::filesystem::remove_all(data_.root() + "/uploads/" + name, ec);
+      std::filesystem::remove_all(data_.uploads_path(name), ec);
       return Status::ok();
     });
   });

@@ -128,6 +128,18 @@ std::vector<std::string> string_list(const nlohmann::json& body, const char* fie
   return out;
 }
 
+int64_t query_int(const Request& request, const char* name, int64_t fallback, int64_t min,
+                  int64_t max) {
+  const std::string* value = request.query_param(name);
+  if (value == nullptr) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(value->c_str(), &end, 10);
+  if (value->empty() || *end != '\0' || v < min || v > max) {
+    fail_field(name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return static_cast<int64_t>(v);
+}
+
 std::string checked_collection_name(const std::string& name, const char* field) {
   bool ok = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0]));
   for (char c : name) {

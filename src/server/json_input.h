@@ -36,6 +36,10 @@ std::optional<bool> optional_bool(const nlohmann::json& body, const char* field)
 std::vector<std::string> string_list(const nlohmann::json& body, const char* field,
                                      size_t max_items = 100);
 
+// An integer query parameter in [min, max]; `fallback` when absent; 422 naming it otherwise.
+int64_t query_int(const Request& request, const char* name, int64_t fallback, int64_t min,
+                  int64_t max);
+
 // A collection name: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}, not "." or ".."-like; 422 otherwise.
 std::string checked_collection_name(const std::string& name, const char* field = "collection");
 

@@ -65,18 +65,16 @@ nlohmann::json collection_json(Services& services, const CollectionInfo& c, Stor
           {"version", services.catalog.version(c.name)}};
 }
 
-std::unique_ptr<Store> open_store(Services& services, const std::string& request_id) {
+std::unique_ptr<Store> open_store(Services& services) {
   auto store = Store::open(services.data.store_path());
   if (!store.is_ok()) {
     throw ApiException(503, error_code::kUnavailable, "the store is not available");
   }
-  (void)request_id;
   return std::move(store).value();
 }
 
-nlohmann::json find_collection_json(Services& services, const std::string& name,
-                                    const std::string& request_id) {
-  auto store = open_store(services, request_id);
+nlohmann::json find_collection_json(Services& services, const std::string& name) {
+  auto store = open_store(services);
   auto found = store->find_collection(name);
   if (!found.is_ok()) {
     if (found.status().code() == ErrorCode::kNotFound) {
@@ -130,11 +128,11 @@ void add_collection_routes(Router& router, Services& services) {
     c.settings_json = settings.to_json();
     auto created = services.writer.create_collection(c);
     if (!created.is_ok()) throw_status(created.status());
-    w.respond(json_response(find_collection_json(services, c.name, request.request_id), 201));
+    w.respond(json_response(find_collection_json(services, c.name), 201));
   }));
 
-  router.add("GET", "/v1/collections", guarded([&services](Request& request, ResponseWriter& w) {
-    auto store = open_store(services, request.request_id);
+  router.add("GET", "/v1/collections", guarded([&services](Request&, ResponseWriter& w) {
+    auto store = open_store(services);
     auto collections = store->list_collections();
     if (!collections.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
     nlohmann::json data = nlohmann::json::array();
@@ -144,7 +142,7 @@ void add_collection_routes(Router& router, Services& services) {
 
   router.add("GET", "/v1/collections/{name}", guarded([&services](Request& request, ResponseWriter& w) {
     std::string name = checked_collection_name(request.params["name"], "name");
-    w.respond(json_response(find_collection_json(services, name, request.request_id)));
+    w.respond(json_response(find_collection_json(services, name)));
   }));
 
   router.add("PATCH", "/v1/collections/{name}", guarded([&services](Request& request, ResponseWriter& w) {
@@ -156,7 +154,7 @@ void add_collection_routes(Router& router, Services& services) {
     if (body.contains("domains") && !body["domains"].is_null()) domains = domains_json_of(body);
     Status status = services.writer.update_collection(name, description, domains);
     if (!status.is_ok()) throw_status(status);
-    w.respond(json_response(find_collection_json(services, name, request.request_id)));
+    w.respond(json_response(find_collection_json(services, name)));
   }));
 
   router.add("DELETE", "/v1/collections/{name}", guarded([&services](Request& request, ResponseWriter& w) {

@@ -24,12 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string spool_dir(const Services& services) { return services.data.root() + "/spool"; }
-
-std::string upload_root(const Services& services, const std::string& collection) {
-  return services.upload_root(collection);
-}
-
 // Moves `from` to <upload root>/<key> atomically (through a ".part" name the ingestion skips).
 void place_upload(const std::string& from, const std::string& root, const std::string& key) {
   std::error_code ec;
@@ -49,7 +43,7 @@ void place_upload(const std::string& from, const std::string& root, const std::s
 std::string new_stage(const Services& services) {
   auto id = make_public_id("stage_");
   if (!id.is_ok()) throw ApiException(503, error_code::kUnavailable, "the upload could not be staged");
-  std::string dir = spool_dir(services) + "/" + *id;
+  std::string dir = services.data.spool_path() + "/" + *id;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw ApiException(503, error_code::kUnavailable, "the upload could not be staged");
@@ -118,14 +112,9 @@ bool has_text_extension(const std::string& name) {
   return ends(".md") || ends(".markdown") || ends(".txt");
 }
 
-// The key clients use: an upload's path under the collection's upload folder, else the key.
-std::string api_key_of(const std::string& stored, const std::string& root) {
-  std::string prefix = root + "/";
-  return stored.rfind(prefix, 0) == 0 ? stored.substr(prefix.size()) : stored;
-}
-
-nlohmann::json document_json(const DocumentInfo& d, const std::string& root) {
-  return {{"key", api_key_of(d.key, root)},
+// `key` is the key clients use (Services::public_key).
+nlohmann::json document_json(const DocumentInfo& d, const std::string& key) {
+  return {{"key", key},
           {"title", d.title},
           {"domain", d.domain},
           {"tags", d.tags},
@@ -209,7 +198,7 @@ void upload_multipart(Services& services, Request& request, ResponseWriter& w,
   if (!name) fail_field("file", "the file name is not acceptable as a document name");
   std::string domain_dir = checked_domain(domain);
   std::string key = domain_dir.empty() ? *name : domain_dir + "/" + *name;
-  std::string root = upload_root(services, collection);
+  std::string root = services.upload_root(collection);
   std::string source = file->file_path;
   if (title || tags || date) {
     if (!is_markdown(*name)) {
@@ -278,7 +267,7 @@ void upload_json(Services& services, Request& request, ResponseWriter& w,
   out.close();
   if (!out) throw ApiException(503, error_code::kUnavailable, "the document could not be staged");
   std::string key = domain_dir.empty() ? name : domain_dir + "/" + name;
-  std::string root = upload_root(services, collection);
+  std::string root = services.upload_root(collection);
   place_upload(staged_file, root, key);
   w.respond(accepted(services.writer.submit_ingest(collection, key, root)));
 }
@@ -317,29 +306,17 @@ void add_document_routes(Router& router, Services& services) {
   router.add("GET", "/v1/collections/{name}/documents",
              guarded([&services](Request& request, ResponseWriter& w) {
                std::string name = checked_collection_name(request.params["name"], "name");
-               auto int_param = [&](const char* key, int64_t fallback, int64_t min, int64_t max) {
-                 const std::string* value = request.query_param(key);
-                 if (value == nullptr) return fallback;
-                 char* end = nullptr;
-                 long long v = std::strtoll(value->c_str(), &end, 10);
-                 if (value->empty() || *end != '\0' || v < min || v > max) {
-                   fail_field(key, "must be an integer between " + std::to_string(min) + " and " +
-                                       std::to_string(max));
-                 }
-                 return static_cast<int64_t>(v);
-               };
-               int64_t limit = int_param("limit", 50, 1, 1000);
-               int64_t offset = int_param("offset", 0, 0, INT64_MAX / 2);
+               int64_t limit = query_int(request, "limit", 50, 1, 1000);
+               int64_t offset = query_int(request, "offset", 0, 0, INT64_MAX / 2);
                const std::string* prefix = request.query_param("prefix");
                const std::string* domain = request.query_param("domain");
                const std::string* tag = request.query_param("tag");
                OpenCollection c = open_collection_store(services, name);
                auto documents = c.store->list_documents(c.collection.id, "");
-               std::string root = upload_root(services, name);
                if (!documents.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
                std::vector<const DocumentInfo*> matching;
                for (const DocumentInfo& d : *documents) {
-                 if (prefix && api_key_of(d.key, root).rfind(*prefix, 0) != 0) continue;
+                 if (prefix && services.public_key(name, d.key).rfind(*prefix, 0) != 0) continue;
                  if (domain && d.domain != *domain) continue;
                  if (tag && std::find(d.tags.begin(), d.tags.end(), *tag) == d.tags.end()) continue;
                  matching.push_back(&d);
@@ -347,7 +324,7 @@ void add_document_routes(Router& router, Services& services) {
                nlohmann::json data = nlohmann::json::array();
                for (size_t i = static_cast<size_t>(offset);
                     i < matching.size() && data.size() < static_cast<size_t>(limit); ++i) {
-                 data.push_back(document_json(*matching[i], upload_root(services, name)));
+                 data.push_back(document_json(*matching[i], services.public_key(name, matching[i]->key)));
                }
                size_t next = static_cast<size_t>(offset) + data.size();
                w.respond(json_response({{"data", data},
@@ -361,7 +338,7 @@ void add_document_routes(Router& router, Services& services) {
                std::string name = checked_collection_name(request.params["name"], "name");
                const std::string& key = request.params["key"];
                OpenCollection c = open_collection_store(services, name);
-               std::string root = upload_root(services, name);
+               std::string root = services.upload_root(name);
                auto document = c.store->find_document(c.collection.id, root + "/" + key);
                if (document.is_ok() && !document->has_value()) {
                  document = c.store->find_document(c.collection.id, key);
@@ -370,7 +347,7 @@ void add_document_routes(Router& router, Services& services) {
                if (!document->has_value()) {
                  throw ApiException(404, error_code::kNotFound, "no document '" + key.substr(0, 300) + "'");
                }
-               nlohmann::json body = document_json(**document, root);
+               nlohmann::json body = document_json(**document, services.public_key(name, (*document)->key));
                auto chunks = c.store->document_chunks((*document)->id);
                nlohmann::json list = nlohmann::json::array();
                if (chunks.is_ok()) {
@@ -391,7 +368,7 @@ void add_document_routes(Router& router, Services& services) {
              guarded([&services](Request& request, ResponseWriter& w) {
                std::string name = checked_collection_name(request.params["name"], "name");
                const std::string& key = request.params["key"];
-               std::string root = upload_root(services, name);
+               std::string root = services.upload_root(name);
                Status status = services.writer.delete_document(name, root + "/" + key);
                if (status.code() == ErrorCode::kNotFound) {
                  status = services.writer.delete_document(name, key);

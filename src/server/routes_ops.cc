@@ -114,10 +114,11 @@ void add_ops_routes(Router& router, Services& services) {
                               {"detail", "circuit breaker " + state}});
     }
     std::string note;
+    bool encoder = services.embedder(&note) != nullptr;
     dependencies.push_back({{"name", "embedding_model"},
-                            {"status", services.embedder(&note) ? "ok" : "unavailable"},
+                            {"status", encoder ? "ok" : "unavailable"},
                             {"latency_ms", 0},
-                            {"detail", services.embedder(nullptr) ? "native encoder loaded" : note}});
+                            {"detail", encoder ? "native encoder loaded" : note}});
     nlohmann::json body = {
         {"status", all_ok ? "ok" : "degraded"},
         {"uptime_s", ms_since(services.started) / 1000},

@@ -48,13 +48,7 @@ Response no_content() {
 
 void add_session_routes(Router& router, Services& services) {
   router.add("GET", "/v1/sessions", guarded([&services](Request& request, ResponseWriter& w) {
-    size_t limit = 50;
-    if (const std::string* value = request.query_param("limit")) {
-      char* end = nullptr;
-      long v = std::strtol(value->c_str(), &end, 10);
-      if (value->empty() || *end != '\0' || v < 1 || v > 1000) fail_field("limit", "must be an integer between 1 and 1000");
-      limit = static_cast<size_t>(v);
-    }
+    auto limit = static_cast<size_t>(query_int(request, "limit", 50, 1, 1000));
     std::optional<std::string> before;
     if (const std::string* value = request.query_param("before")) before = *value;
     SessionAccess access = open_sessions(services);

@@ -114,7 +114,7 @@ int run_server(const ServerConfig& config) {
   options.cors_origins = config.cors_origins;
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
-  options.spool_dir = data.root() + "/spool";
+  options.spool_dir = data.spool_path();
   options.run_blocking = [&services](std::function<void()> task) { services.workers.post(std::move(task)); };
   bool access_log = config.access_log;
   options.on_request_done = [&services, access_log](const RequestLog& r) {

@@ -67,9 +67,7 @@ struct Services {
   // the default model is not installed).
   EmbeddingProvider* embedder(std::string* why_not);
   // Where uploads to a collection are kept; their document keys are paths under it.
-  std::string upload_root(const std::string& collection) const {
-    return data.root() + "/uploads/" + collection;
-  }
+  std::string upload_root(const std::string& collection) const { return data.uploads_path(collection); }
   // The key clients see: an upload's path under its upload root; other keys as stored.
   std::string public_key(const std::string& collection, const std::string& stored) const {
     std::string prefix = upload_root(collection) + "/";
