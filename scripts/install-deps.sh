@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libutf8proc-dev libstemmer-dev libgumbo-dev libpoppler-cpp-dev libmd4c-dev
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev zlib1g-dev libssl-dev
   libgtest-dev libfaiss-dev libopenblas-dev libboost-dev libboost-system-dev libomp-14-dev
-  libtomlplusplus-dev wrk prometheus
+  libtomlplusplus-dev libargon2-dev wrk prometheus
   python3 python3-venv python3-pip default-jdk-headless maven
 )
 
