@@ -43,6 +43,10 @@ class Server:
         require_serve()
         self.data = str(data)
         self.args = [str(a) for a in args]
+        # The API tests predate authentication: they run as the local owner unless a test
+        # asks for authentication itself (test_platform_*.py pass "--auth", "on").
+        if "--auth" not in self.args:
+            self.args = ["--auth", "off", *self.args]
         log_dir = pathlib.Path(log_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.stderr_path = log_dir / f"serve-{os.getpid()}-{time.monotonic_ns()}.stderr"
