@@ -26,7 +26,7 @@ PASSWORD = "correct horse battery staple"
 # argon2 at 64 MiB and 3 passes takes seconds under ASan; the server's [auth] table lets the
 # tests make it cheap. Rate limits are raised on every plan so that a module's many requests
 # from 127.0.0.1 never trip them, except where a module sets its own plans.
-AUTH_TABLE = {"argon2_memory_kib": 1024, "argon2_passes": 1}
+AUTH_TABLE = {"argon2_memory_kib": 1024, "argon2_passes": 1, "argon2_parallelism": 1}
 UNLIMITED_RATES = {"requests_per_minute": 1000000, "chat_per_minute": 1000000,
                    "search_per_minute": 1000000, "api_calls_per_day": 1000000}
 

@@ -8,16 +8,23 @@ import time
 import pytest
 
 from platform_fixtures import (PASSWORD, Api, assert_error, assert_unauthenticated,
-                               b64url, hs256_sign, jwt_encode, jwt_parts, start_platform,
-                               unique_email, with_payload)
+                               b64url, default_tables, hs256_sign, jwt_encode, jwt_parts,
+                               start_platform, unique_email, with_payload)
 
 USER_FIELDS = {"id", "email", "name", "role", "organization", "created_at"}
 ORG_FIELDS = {"id", "name", "plan", "created_at"}
 
 
+# The server's signing secret is set (auth.jwt_secret) so that the tests can sign tokens the
+# server would accept but for one claim: expired, wrong audience, another organisation...
+JWT_SECRET = "test-only-secret-0123456789abcdef-0123456789"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = start_platform(tmp_path_factory)
+    tables = default_tables()
+    tables["auth"]["jwt_secret"] = JWT_SECRET
+    server = start_platform(tmp_path_factory, tables=tables)
     yield server
     server.stop()
 
@@ -264,6 +271,75 @@ def test_forged_and_tampered_jwts_are_rejected(api, org_a, org_b):
                 continue
             assert_unauthenticated(response)
     assert not failures, failures
+
+
+def resign(token, **changes):
+    """The token's claims changed (None removes one) and signed with the server's secret."""
+    header, payload, _ = jwt_parts(token)
+    payload.update(changes)
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return hs256_sign(header, payload, JWT_SECRET)
+
+
+def test_a_re_signed_copy_of_a_real_token_works(api, org_a):
+    """The control for the tests below: the helper signs exactly as the server does."""
+    session = api.login(org_a["email"])
+    response = api.get("/v1/me", resign(session["access_token"]))
+    assert response.status_code == 200, response.text
+    assert response.json()["user"]["id"] == org_a["session"]["user"]["id"]
+
+
+def test_validly_signed_tokens_with_bad_claims_are_rejected(api, org_a, org_b):
+    session = api.login(org_a["email"])
+    token = session["access_token"]
+    _, payload, _ = jwt_parts(token)
+    now = int(time.time())
+    b_user = org_b["session"]["user"]["id"]
+    b_org = org_b["session"]["organization"]["id"]
+    header, _, _ = jwt_parts(token)
+    cases = {
+        "expired two minutes ago": resign(token, iat=now - 1020, exp=now - 120),
+        "issued in the future": resign(token, iat=now + 3600, exp=now + 4500),
+        "not before the future": resign(token, nbf=now + 3600),
+        "wrong audience": resign(token, aud="another-api"),
+        "audience list without ours": resign(token, aud=["another-api"]),
+        "no audience": resign(token, aud=None),
+        "wrong issuer": resign(token, iss="evil"),
+        "no issuer": resign(token, iss=None),
+        "no expiry": resign(token, exp=None),
+        "no subject": resign(token, sub=None),
+        "unknown subject": resign(token, sub="usr_AAAAAAAAAAAAAAAAAAAAAA"),
+        "A's user in B's organisation": resign(token, org=b_org),
+        "B's user in A's organisation": resign(token, sub=b_user),
+        "crit header": hs256_sign({**header, "crit": ["exp"]}, payload, JWT_SECRET),
+        "HS512-labelled": hs256_sign({**header, "alg": "HS512"}, payload, JWT_SECRET),
+        "alg none, signed anyway": hs256_sign({**header, "alg": "none"}, payload, JWT_SECRET),
+    }
+    failures = []
+    for name, forged in cases.items():
+        for path in ("/v1/me", "/v1/organization", "/v1/collections"):
+            response = api.get(path, forged)
+            if response.status_code != 401:
+                failures.append((name, path, response.status_code, response.text[:300]))
+    assert not failures, failures
+
+
+def test_the_role_claim_is_not_trusted(api, org_a):
+    """A validly signed token claiming system_admin acts with the user's real role."""
+    session = api.login(org_a["email"])
+    forged = resign(session["access_token"], role="system_admin")
+    for path, permission in (("/v1/admin/users", None), ("/v1/admin/organizations", None),
+                             ("/metrics", "admin:view_system_metrics")):
+        response = api.get(path, forged)
+        assert response.status_code in (401, 403), (path, response.text)
+        if response.status_code == 403 and permission:
+            assert response.json()["details"]["permission"] == permission
+    me = api.get("/v1/me", forged)
+    if me.status_code == 200:
+        assert me.json()["user"]["role"] == "organization_admin", me.json()
+        assert not any(p.startswith("admin:") for p in me.json()["permissions"]), me.json()
+    else:
+        assert_unauthenticated(me)
 
 
 def test_a_token_of_another_deployment_is_rejected(api, tmp_path_factory):
