@@ -7,8 +7,8 @@ act with their scopes only; system-admin routes need a system admin (made with
 import pytest
 
 from platform_fixtures import (PASSWORD, Api, assert_error, assert_forbidden,
-                               assert_not_found, assert_unauthenticated, start_platform,
-                               unique_email)
+                               assert_not_found, assert_unauthenticated, create_system_admin,
+                               start_platform, unique_email)
 
 SYSADMIN_EMAIL = unique_email("operator")
 DOCUMENT = "Barrel rooms are kept at twelve degrees. Tours of the barrel room start at two."
@@ -16,7 +16,7 @@ DOCUMENT = "Barrel rooms are kept at twelve degrees. Tours of the barrel room st
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = start_platform(tmp_path_factory, system_admin={"email": SYSADMIN_EMAIL})
+    server = start_platform(tmp_path_factory)
     yield server
     server.stop()
 
@@ -46,7 +46,10 @@ def org(api):
 
 
 @pytest.fixture(scope="module")
-def sysadmin(api):
+def sysadmin(server, api):
+    """The operator's organisation, made with the CLI on the running server's data folder
+    (SQLite in WAL mode: the CLI and the server share it)."""
+    create_system_admin(server.data, SYSADMIN_EMAIL)
     session = api.login(SYSADMIN_EMAIL)
     assert session["user"]["role"] == "system_admin", session["user"]
     return session
