@@ -154,7 +154,7 @@ AuthResult<User> AuthService::create_user(const Principal& who, const std::strin
     return R::fail(AuthFailure::kInvalid,
                    "the name must have at most 200 characters, none of them control characters");
   }
-  std::string lower = lower_ascii(email);
+  std::string lower = fold_ascii_case(email);
   auto existing = impl_->store.find_user_by_email(lower);
   if (existing.is_ok()) return R::fail(AuthFailure::kConflict, kEmailTakenMessage);
   if (existing.status().code() != ErrorCode::kNotFound) {

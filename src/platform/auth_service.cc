@@ -129,7 +129,7 @@ AuthResult<TokenPair> AuthService::register_organization(
   if (impl_->plans.find(plan_name) == nullptr) {
     return R::fail(AuthFailure::kInvalid, "unknown plan: " + plan_name);
   }
-  std::string lower = lower_ascii(email);
+  std::string lower = fold_ascii_case(email);
   auto existing = impl_->store.find_user_by_email(lower);
   if (existing.is_ok()) return R::fail(AuthFailure::kConflict, kEmailTakenMessage);
   if (existing.status().code() != ErrorCode::kNotFound) {
@@ -169,7 +169,7 @@ AuthResult<TokenPair> AuthService::register_organization(
 AuthResult<TokenPair> AuthService::login(const std::string& email, const std::string& password,
                                          const RequestContext& ctx) {
   using R = AuthResult<TokenPair>;
-  std::string lower = lower_ascii(email);
+  std::string lower = fold_ascii_case(email);
   auto found = valid_email(lower) ? impl_->store.find_user_by_email(lower)
                                   : Result<User>(Status::not_found("not an e-mail address"));
   if (!found.is_ok()) {

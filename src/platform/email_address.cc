@@ -4,7 +4,7 @@
 
 namespace ragd::platform {
 
-std::string lower_ascii(std::string_view text) {
+std::string fold_ascii_case(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

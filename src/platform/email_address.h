@@ -10,7 +10,7 @@
 namespace ragd::platform {
 
 // ASCII letters lower-cased; every other byte (UTF-8 included) unchanged.
-std::string lower_ascii(std::string_view text);
+std::string fold_ascii_case(std::string_view text);
 
 // One '@', a non-empty local part, a domain with an inner dot and no empty label, no
 // spaces or control characters, at most 254 bytes.
