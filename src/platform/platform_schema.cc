@@ -19,8 +19,9 @@ struct Migration {
 // Append only: a released migration is never edited; a change is a new migration.
 // Usage and audit rows have no foreign keys: they outlive what they describe and may name
 // no organisation at all. The audit log refuses UPDATE and DELETE in the schema itself, so
-// no code path (nor a stray tool on the same file) can rewrite history. E-mail stays UNIQUE
-// after deletion until the purge replaces it with a placeholder that is no address.
+// no code path (nor a stray tool on the same file) can rewrite history. Likewise a deleted
+// user's personal data can only be purged, never edited. E-mail stays UNIQUE after deletion
+// until the purge replaces it with a placeholder that is no address.
 constexpr Migration kMigrations[] = {
     {1, "organisations, users, credentials, usage and audit", R"sql(
 CREATE TABLE organizations (
@@ -44,6 +45,12 @@ CREATE TABLE users (
 );
 CREATE INDEX users_by_organization ON users(organization_id);
 CREATE INDEX users_deleted ON users(deleted_at) WHERE deleted_at != 0;
+CREATE TRIGGER users_deleted_keep_data BEFORE UPDATE OF email, name, password_hash ON users
+WHEN old.deleted_at != 0
+  AND NOT (new.email = 'purged+' || old.id AND new.name = '' AND new.password_hash = '')
+BEGIN
+  SELECT RAISE(ABORT, 'a deleted user changes only by the purge');
+END;
 CREATE TABLE refresh_tokens (
   id TEXT PRIMARY KEY,
   family TEXT NOT NULL,

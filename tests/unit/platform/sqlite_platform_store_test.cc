@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/platform_sqlite.h"
 #include "platform/platform_store.h"
 #include "platform_store_test_support.h"
 
@@ -106,6 +107,21 @@ TEST(PlatformStoreOpen, BadPathsAreErrors) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
   EXPECT_FALSE(open_sqlite_platform_store(dir.file("missing/dir/platform.db")).is_ok());
+}
+
+TEST(PlatformStoreErrors, SqliteCodesMapToContractCodesWithoutSql) {
+  EXPECT_EQ(sqlite_failure(SQLITE_BUSY, "x").code(), ErrorCode::kBusy);
+  EXPECT_EQ(sqlite_failure(SQLITE_BUSY_SNAPSHOT, "x").code(), ErrorCode::kBusy);
+  EXPECT_EQ(sqlite_failure(SQLITE_LOCKED, "x").code(), ErrorCode::kBusy);
+  EXPECT_EQ(sqlite_failure(SQLITE_CONSTRAINT_UNIQUE, "x").code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(sqlite_failure(SQLITE_CONSTRAINT_FOREIGNKEY, "x").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(sqlite_failure(SQLITE_CONSTRAINT_TRIGGER, "x").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(sqlite_failure(SQLITE_NOTADB, "x").code(), ErrorCode::kCorruption);
+  EXPECT_EQ(sqlite_failure(SQLITE_IOERR_WRITE, "x").code(), ErrorCode::kIo);
+  EXPECT_EQ(sqlite_failure(SQLITE_FULL, "x").code(), ErrorCode::kIo);
+  Status status = sqlite_failure(SQLITE_CONSTRAINT_UNIQUE, "cannot create the user");
+  EXPECT_EQ(status.message().find("INSERT"), std::string::npos);
+  EXPECT_EQ(status.message().find("users.email"), std::string::npos);
 }
 
 // ---- organisations
@@ -349,6 +365,10 @@ TEST_F(PlatformStoreTest, PurgeRemovesPersonalDataOfLongDeletedUsers) {
             "purged+usr_a2||");
   EXPECT_EQ(raw.text("SELECT email FROM users WHERE id = 'usr_a3'"), "three@a.example");
   EXPECT_EQ(raw.text("SELECT email FROM users WHERE id = 'usr_a1'"), "admin@a.example");
+  // Only the purge may touch a deleted user's personal data.
+  EXPECT_NE(raw.exec("UPDATE users SET name = 'back' WHERE id = 'usr_a3'"), SQLITE_OK);
+  EXPECT_NE(raw.exec("UPDATE users SET email = 'x@a.example' WHERE id = 'usr_a2'"), SQLITE_OK);
+  EXPECT_EQ(raw.exec("UPDATE users SET name = 'still editable' WHERE id = 'usr_a1'"), SQLITE_OK);
   // The address is free again.
   EXPECT_TRUE(store_->create_user(make_user("usr_a9", "org_a", "two@a.example")).is_ok());
   EXPECT_EQ(*store_->purge_deleted_users(kNow + 30 * kDay), 1);
