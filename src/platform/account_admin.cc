@@ -51,8 +51,7 @@ Result<size_t> count_admins(PlatformStore& store, const std::string& organizatio
 
 AuthResult<NewApiKey> AuthService::create_api_key(const Principal& who, const std::string& name,
                                                   const std::vector<std::string>& scopes,
-                                                  int64_t expires_at,
-                                                  const RequestContext& ctx) {
+                                                  int64_t expires_at, const RequestContext& ctx) {
   using R = AuthResult<NewApiKey>;
   if (auto f = require_signed_in<NewApiKey>(who)) return *f;
   if (!who.api_key.empty()) {
@@ -123,7 +122,8 @@ AuthResult<Done> AuthService::revoke_api_key(const Principal& who, const std::st
     return R::fail(AuthFailure::kNotFound, "no such API key");
   }
   if (key->user != who.user && !who.can(Permission::kOrganizationManageUsers)) {
-    return R::fail(AuthFailure::kForbidden, "only its creator or an administrator can revoke a key");
+    return R::fail(AuthFailure::kForbidden,
+                   "only its creator or an administrator can revoke a key");
   }
   if (key->revoked_at == 0) {
     if (Status s = impl_->store.revoke_api_key(who.organization, key_id, now()); !s.is_ok()) {
@@ -205,7 +205,8 @@ AuthResult<User> AuthService::get_user(const Principal& who, const std::string& 
   using R = AuthResult<User>;
   if (auto f = require_signed_in<User>(who)) return *f;
   auto user = impl_->store.get_user(who.organization, user_id);
-  if (!user.is_ok()) return store_failure<User>(user.status(), AuthFailure::kNotFound, "no such user");
+  if (!user.is_ok())
+    return store_failure<User>(user.status(), AuthFailure::kNotFound, "no such user");
   if (user->organization != who.organization || user->deleted_at != 0) return no_such_user<User>();
   bool self = user_id == who.user;
   if (self ? !who.can(Permission::kProfileReadOwn) : !who.can(Permission::kOrganizationRead)) {
@@ -252,8 +253,7 @@ AuthResult<User> AuthService::update_user(const Principal& who, const std::strin
     if (is_admin_role(user.role) && !is_admin_role(role_name(*new_role))) {
       auto admins = count_admins(impl_->store, who.organization);
       if (!admins.is_ok()) {
-        return store_failure<User>(admins.status(), AuthFailure::kUnavailable,
-                                   kUnavailableMessage);
+        return store_failure<User>(admins.status(), AuthFailure::kUnavailable, kUnavailableMessage);
       }
       if (*admins <= 1) {
         return R::fail(AuthFailure::kConflict,

@@ -36,7 +36,8 @@ inline constexpr int64_t kPurgeAfterSeconds = 30LL * 24 * 3600;
 // An API key as authenticate() needs it: the record, its scopes parsed once, and when this
 // process last wrote its last_used_at (so the store is written at most once a minute).
 struct CachedKey {
-  CachedKey(ApiKey k, PermissionSet s) : key(std::move(k)), scopes(s), last_touch(key.last_used_at) {}
+  CachedKey(ApiKey k, PermissionSet s)
+      : key(std::move(k)), scopes(s), last_touch(key.last_used_at) {}
   ApiKey key;
   PermissionSet scopes;
   mutable std::atomic<int64_t> last_touch;
@@ -44,7 +45,11 @@ struct CachedKey {
 
 struct AuthService::Impl {
   Impl(PlatformStore& s, const PlanCatalog& p, AuthConfig c, Now n, std::unique_ptr<JwtCodec> j)
-      : store(s), plans(p), config(std::move(c)), clock(std::move(n)), hasher(config.argon2),
+      : store(s),
+        plans(p),
+        config(std::move(c)),
+        clock(std::move(n)),
+        hasher(config.argon2),
         jwt(std::move(j)) {}
 
   PlatformStore& store;
@@ -63,8 +68,7 @@ struct AuthService::Impl {
   // belongs to another organisation or is deleted).
   Result<std::shared_ptr<const User>> cached_user(std::string_view organization,
                                                   std::string_view id, int64_t now);
-  Result<std::shared_ptr<const Organization>> cached_organization(std::string_view id,
-                                                                  int64_t now);
+  Result<std::shared_ptr<const Organization>> cached_organization(std::string_view id, int64_t now);
   Result<std::shared_ptr<const CachedKey>> cached_key(std::string_view id, int64_t now);
   void forget_user(const std::string& id) { users.erase(id); }
 

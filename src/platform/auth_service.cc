@@ -39,8 +39,8 @@ bool is_admin_role(std::string_view role) {
 }
 
 std::string json_quote(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void log_store_failure(const Status& status) {
@@ -54,8 +54,7 @@ int64_t AuthService::Impl::now() const {
       .count();
 }
 
-AuthResult<TokenPair> AuthService::Impl::issue_tokens(const User& user,
-                                                      const std::string& family) {
+AuthResult<TokenPair> AuthService::Impl::issue_tokens(const User& user, const std::string& family) {
   int64_t t = now();
   auto org = cached_organization(user.organization, t);
   if (!org.is_ok()) {
@@ -95,8 +94,9 @@ Result<std::unique_ptr<AuthService>> AuthService::create(PlatformStore& store,
                                                          AuthConfig config, Now now) {
   if (config.lockout_threshold < 1 || config.lockout_seconds < 0 ||
       config.refresh_lifetime_seconds < 1 || config.cache_seconds < 0) {
-    return Status::invalid("auth: lockout threshold, lockout time, refresh lifetime and cache "
-                           "time must be positive");
+    return Status::invalid(
+        "auth: lockout threshold, lockout time, refresh lifetime and cache "
+        "time must be positive");
   }
   auto jwt = JwtCodec::create(config.jwt);
   if (!jwt.is_ok()) return jwt.status();
@@ -105,14 +105,22 @@ Result<std::unique_ptr<AuthService>> AuthService::create(PlatformStore& store,
   return std::unique_ptr<AuthService>(new AuthService(std::move(impl)));
 }
 
-PlatformStore& AuthService::store() { return impl_->store; }
-const PlanCatalog& AuthService::plans() const { return impl_->plans; }
-int64_t AuthService::now() const { return impl_->now(); }
+PlatformStore& AuthService::store() {
+  return impl_->store;
+}
+const PlanCatalog& AuthService::plans() const {
+  return impl_->plans;
+}
+int64_t AuthService::now() const {
+  return impl_->now();
+}
 
-AuthResult<TokenPair> AuthService::register_organization(
-    const std::string& organization_name, const std::string& email, const std::string& password,
-    const std::string& name, const std::string& plan, bool system_admin,
-    const RequestContext& ctx) {
+AuthResult<TokenPair> AuthService::register_organization(const std::string& organization_name,
+                                                         const std::string& email,
+                                                         const std::string& password,
+                                                         const std::string& name,
+                                                         const std::string& plan, bool system_admin,
+                                                         const RequestContext& ctx) {
   using R = AuthResult<TokenPair>;
   if (!valid_display_text(organization_name, 1, 200)) {
     return R::fail(AuthFailure::kInvalid,
@@ -317,7 +325,8 @@ AuthResult<Done> AuthService::change_password(const Principal& who,
           "{\"reason\":\"wrong_current_password\"}");
     return R::fail(AuthFailure::kInvalid, "the current password is wrong");
   }
-  if (auto problem = password_problem(new_password)) return R::fail(AuthFailure::kInvalid, *problem);
+  if (auto problem = password_problem(new_password))
+    return R::fail(AuthFailure::kInvalid, *problem);
   auto hash = impl_->hasher.hash(new_password);
   if (!hash.is_ok()) {
     log_store_failure(hash.status());
@@ -339,9 +348,9 @@ Result<int64_t> AuthService::purge_deleted_users() {
   return impl_->store.purge_deleted_users(impl_->now() - kPurgeAfterSeconds);
 }
 
-void AuthService::audit(const Principal* who, const std::string& action,
-                        const std::string& target, const std::string& outcome,
-                        const RequestContext& ctx, const std::string& details_json) {
+void AuthService::audit(const Principal* who, const std::string& action, const std::string& target,
+                        const std::string& outcome, const RequestContext& ctx,
+                        const std::string& details_json) {
   AuditEntry entry;
   entry.at = impl_->now();
   if (who != nullptr) {

@@ -54,7 +54,9 @@ class AuthServiceTest : public ::testing::Test {
     EXPECT_TRUE(p.ok()) << p.message;
     return p.ok() ? *p.value : Principal{};
   }
-  AuthFailure auth_failure(const std::string& bearer) { return auth_->authenticate(bearer).failure; }
+  AuthFailure auth_failure(const std::string& bearer) {
+    return auth_->authenticate(bearer).failure;
+  }
   // A user of `admin`'s organisation with `role`, signed in: their tokens.
   TokenPair add_user(const Principal& admin, const std::string& email, const std::string& role) {
     auto u = auth_->create_user(admin, email, kPassword, "Member", role, ctx_);
@@ -204,9 +206,11 @@ TEST_F(AuthServiceTest, LocksAfterFiveFailuresForThirtyMinutes) {
   clock_ += 60;
   EXPECT_TRUE(auth_->login("alice@example.com", kPassword, ctx_).ok());
   // Four failures, a success, four more: the count restarted, so no lock.
-  for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_->login("alice@example.com", "nope-nope", ctx_).ok());
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FALSE(auth_->login("alice@example.com", "nope-nope", ctx_).ok());
   EXPECT_TRUE(auth_->login("alice@example.com", kPassword, ctx_).ok());
-  for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_->login("alice@example.com", "nope-nope", ctx_).ok());
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FALSE(auth_->login("alice@example.com", "nope-nope", ctx_).ok());
   EXPECT_TRUE(auth_->login("alice@example.com", kPassword, ctx_).ok());
 }
 
@@ -221,10 +225,10 @@ TEST_F(AuthServiceTest, AccessTokensExpireAfterFifteenMinutes) {
 TEST_F(AuthServiceTest, HostileBearersAreUnauthenticated) {
   TokenPair t = register_org("Acme", "alice@example.com");
   for (const std::string& bearer :
-       {std::string(), std::string("."), std::string(".."), std::string("..."),
-        std::string("key_"), std::string("key_."), std::string("key_x.y"),
-        std::string("key_x.y.z"), std::string("a.b.c"), std::string(100000, 'k'),
-        std::string("\0\0.\xff", 4), t.access_token + "x", t.refresh_token}) {
+       {std::string(), std::string("."), std::string(".."), std::string("..."), std::string("key_"),
+        std::string("key_."), std::string("key_x.y"), std::string("key_x.y.z"),
+        std::string("a.b.c"), std::string(100000, 'k'), std::string("\0\0.\xff", 4),
+        t.access_token + "x", t.refresh_token}) {
     EXPECT_EQ(auth_failure(bearer), AuthFailure::kUnauthenticated) << bearer.substr(0, 40);
   }
 }
@@ -422,9 +426,9 @@ TEST_F(AuthServiceTest, ApiKeyScopesCannotEscalate) {
             AuthFailure::kForbidden);
 
   TokenPair guest = add_user(a, "guest@example.com", "guest");
-  EXPECT_EQ(auth_->create_api_key(principal(guest.access_token), "g", {"chat:read_own"}, 0, ctx_)
-                .failure,
-            AuthFailure::kForbidden);
+  EXPECT_EQ(
+      auth_->create_api_key(principal(guest.access_token), "g", {"chat:read_own"}, 0, ctx_).failure,
+      AuthFailure::kForbidden);
   // Bob may not revoke the admin's key; the admin may revoke Bob's.
   auto admins_key = auth_->create_api_key(a, "a", {"chat:create"}, 0, ctx_);
   ASSERT_TRUE(admins_key.ok());
@@ -448,21 +452,21 @@ TEST_F(AuthServiceTest, RolesCannotEscalate) {
   Principal b = principal(bob.access_token);
   EXPECT_EQ(auth_->create_user(b, "y@example.com", kPassword, "", "user", ctx_).failure,
             AuthFailure::kForbidden);
-  EXPECT_EQ(auth_->update_user(b, bob.user.id, std::nullopt, std::string("organization_admin"),
-                               ctx_)
-                .failure,
-            AuthFailure::kForbidden);
-  EXPECT_EQ(auth_->update_user(a, bob.user.id, std::nullopt, std::string("system_admin"), ctx_)
-                .failure,
-            AuthFailure::kForbidden);
+  EXPECT_EQ(
+      auth_->update_user(b, bob.user.id, std::nullopt, std::string("organization_admin"), ctx_)
+          .failure,
+      AuthFailure::kForbidden);
+  EXPECT_EQ(
+      auth_->update_user(a, bob.user.id, std::nullopt, std::string("system_admin"), ctx_).failure,
+      AuthFailure::kForbidden);
   EXPECT_EQ(auth_->delete_user(b, admin.user.id, ctx_).failure, AuthFailure::kForbidden);
   // Own name: allowed with profile:update_own.
   auto renamed = auth_->update_user(b, bob.user.id, std::string("Robert"), std::nullopt, ctx_);
   ASSERT_TRUE(renamed.ok()) << renamed.message;
   EXPECT_EQ(renamed.value->name, "Robert");
-  EXPECT_EQ(auth_->update_user(b, admin.user.id, std::string("Mallory"), std::nullopt, ctx_)
-                .failure,
-            AuthFailure::kForbidden);
+  EXPECT_EQ(
+      auth_->update_user(b, admin.user.id, std::string("Mallory"), std::nullopt, ctx_).failure,
+      AuthFailure::kForbidden);
   EXPECT_EQ(auth_->create_user(a, "Bob@Example.com", kPassword, "", "user", ctx_).failure,
             AuthFailure::kConflict);
 }
@@ -477,8 +481,7 @@ TEST_F(AuthServiceTest, AnotherOrganisationsObjectsAreNotFound) {
   EXPECT_EQ(auth_->get_user(a, globex.user.id).failure, AuthFailure::kNotFound);
   EXPECT_EQ(auth_->update_user(a, victim.user.id, std::string("x"), std::nullopt, ctx_).failure,
             AuthFailure::kNotFound);
-  EXPECT_EQ(auth_->update_user(a, victim.user.id, std::nullopt, std::string("guest"), ctx_)
-                .failure,
+  EXPECT_EQ(auth_->update_user(a, victim.user.id, std::nullopt, std::string("guest"), ctx_).failure,
             AuthFailure::kNotFound);
   EXPECT_EQ(auth_->delete_user(a, victim.user.id, ctx_).failure, AuthFailure::kNotFound);
   EXPECT_EQ(auth_->get_user(a, "usr_doesnotexist").failure, AuthFailure::kNotFound);
