@@ -23,6 +23,7 @@ void add_reindex_command(CLI::App& app, CommandRunner& runner);
 void add_ask_command(CLI::App& app, CommandRunner& runner);
 void add_chat_command(CLI::App& app, CommandRunner& runner);
 void add_serve_command(CLI::App& app, CommandRunner& runner);
+void add_admin_command(CLI::App& app, CommandRunner& runner);
 // `eval qa`, registered by add_eval_command under `eval`.
 void add_eval_qa_subcommand(CLI::App& eval, CommandRunner& runner);
 

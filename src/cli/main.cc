@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   ragd::cli::add_embed_command(app, runner);
   ragd::cli::add_reindex_command(app, runner);
   ragd::cli::add_serve_command(app, runner);
+  ragd::cli::add_admin_command(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

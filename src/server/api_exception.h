@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,7 @@ class ApiException : public std::runtime_error {
   int status;
   std::string code;
   nlohmann::json details;
+  std::vector<std::pair<std::string, std::string>> headers;  // added to the error response
 };
 
 // 422 validation_failed naming the field.

@@ -101,7 +101,7 @@ void run_chat(Services& services, ChatJob job, AnswerEvents events,
   auto reader = services.readers().get(job.collection);
   if (!reader.is_ok()) {
     done(reader.status().code() == ErrorCode::kNotFound
-             ? Status::not_found("no collection '" + job.collection + "'")
+             ? Status::not_found("no collection '" + job.public_collection + "'")
              : Status::error(ErrorCode::kBusy, "the collection cannot be opened now"));
     return;
   }
@@ -183,12 +183,12 @@ void run_chat(Services& services, ChatJob job, AnswerEvents events,
   auto holder = std::make_shared<std::unique_ptr<PendingAnswer>>(std::move(pending).value());
   ++services.generations;
   run_on_small_thread([&services, holder, events, cancel, finish, done,
-                       collection = job.collection]() mutable {
+                       collection = job.collection, public_name = job.public_collection]() mutable {
     (*holder)->generate(*services.llm, events, cancel.get());
-    services.workers.post([&services, holder, finish, done, collection]() mutable {
+    services.workers.post([&services, holder, finish, done, collection, public_name]() mutable {
       auto reader = services.readers().get(collection);
       if (!reader.is_ok()) {
-        done(Status::not_found("the collection '" + collection + "' went away mid-answer"));
+        done(Status::not_found("the collection '" + public_name + "' went away mid-answer"));
       } else {
         finish(std::move(*holder), **reader);
       }

@@ -21,7 +21,8 @@
 namespace ragd::server {
 
 struct ChatJob {
-  std::string collection = "default";
+  std::string collection = "default";         // the stored (organisation-scoped) name
+  std::string public_collection = "default";  // as the client named it
   AnswerRequest request;
   std::optional<std::string> document_key;  // filters.document, resolved against the collection
   bool use_cache = true;

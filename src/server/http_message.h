@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "platform/principal.h"
+
 namespace ragd::server {
 
 struct Request {
@@ -34,6 +36,8 @@ struct Request {
   std::string traceparent;  // W3C trace context for upstream calls (continued or started)
   std::string route;        // the matched route pattern, e.g. "/v1/collections/{name}"
   std::map<std::string, std::string> params;  // path parameters of the route pattern
+  // Who is asking (set by the request gate, request_gate.h); the local owner with auth off.
+  platform::Principal principal;
   // Set when the client went away or the request deadline passed; long handlers check it.
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
 

@@ -1076,7 +1076,445 @@ R"json(                "$ref": "#/components/headers/X-Request-ID"
           }
         }
       }
-    }
+    })json",
+R"json(,
+    "/v1/quotas": {
+      "get": {
+        "operationId": "getQuotas",
+        "summary": "The plan and its quotas: messages (month), API calls (day), storage (standing)",
+        "description": "Needs profile:read_own. With authentication off: plan null, no quotas.",
+        "responses": {
+          "200": {
+            "description": "The plan and the quotas",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/QuotaStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/usage": {
+      "get": {
+        "operationId": "getUsage",
+        "summary": "Metered usage of one month, as JSON or CSV",
+        "description": "Needs profile:read_own. Without billing:read only the caller's own records (naming another user answers 403). With authentication off: no rows.",
+        "parameters": [
+          {
+            "name": "month",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{4}-[0-9]{2}$"
+            },
+            "description": "YYYY-MM (UTC); default: this month"
+          },
+          {
+            "name": "group_by",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "user",
+                "day",
+                "user,day",
+                "day,user"
+              ]
+            },
+            "description": "Rows per user, per UTC day or both; default: one row per meter"
+          },
+          {
+            "name": "user",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only this user's records"
+          },
+          {
+            "name": "format",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "json",
+                "csv"
+              ],
+              "default": "json"
+            },
+            "description": "csv: RFC 4180 with the header user,day,meter,amount"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The usage rows",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UsageReport"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/usage/statement": {
+      "get": {
+        "operationId": "getUsageStatement",
+        "summary": "Invoice-style statement of one month",
+)json",
+R"json(        "description": "Needs billing:read. The plan's monthly price, then one line per meter (no overage pricing: usage lines cost 0). 404 when the server runs without authentication.",
+        "parameters": [
+          {
+            "name": "month",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{4}-[0-9]{2}$"
+            },
+            "description": "YYYY-MM (UTC); default: this month"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The statement",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UsageStatement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/audit": {
+      "get": {
+        "operationId": "listAuditEntries",
+        "summary": "The organisation's audit log, newest first",
+        "description": "Needs organization:manage_users; another organisation (or *) needs admin:view_all_users. 404 when the server runs without authentication.",
+        "parameters": [
+          {
+            "name": "action",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            },
+            "description": "Exact action, or a prefix ending in '.' (auth.)"
+          },
+          {
+            "name": "actor",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            },
+            "description": "Entries of this user"
+          },
+          {
+            "name": "since",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "RFC 3339 or YYYY-MM-DD (midnight UTC); inclusive"
+          },
+          {
+            "name": "until",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "RFC 3339 or YYYY-MM-DD (midnight UTC); exclusive"
+          },
+          {
+            "name": "before",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "description": "next_before of the previous page"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "default": 100
+            },
+            "description": "Page size"
+          },
+          {
+            "name": "organization",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "An organisation id, or * for all (system admins)"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of entries",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+)json",
+R"json(                  "$ref": "#/components/schemas/AuditPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/admin/organizations": {
+      "get": {
+        "operationId": "adminListOrganizations",
+        "summary": "Every organisation with its user count (system admins)",
+        "description": "Needs admin:access_dashboard. 404 when the server runs without authentication.",
+        "responses": {
+          "200": {
+            "description": "The organisations",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AdminOrganizationList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/admin/organizations/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Organisation id",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      ],
+      "patch": {
+        "operationId": "adminSetPlan",
+        "summary": "Change an organisation's plan (system admins)",
+        "description": "Needs admin:manage_features. Quotas of the organisation's requests follow the new plan within 10 seconds.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AdminPlanChange"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The organisation",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Organization"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+)json",
+R"json(    "/v1/admin/users": {
+      "get": {
+        "operationId": "adminListUsers",
+        "summary": "Every user of every organisation (system admins)",
+        "description": "Needs admin:view_all_users. 404 when the server runs without authentication.",
+        "responses": {
+          "200": {
+            "description": "The users",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UserList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthenticated"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    })json",
+R"json(
   },
   "components": {
     "schemas": {
@@ -1095,6 +1533,8 @@ R"json(                "$ref": "#/components/headers/X-Request-ID"
               "payload_too_large",
               "unsupported_media_type",
               "validation_failed",
+              "unauthenticated",
+              "forbidden",
               "rate_limited",
               "internal_error",
               "unavailable",
@@ -2616,7 +3056,525 @@ R"json(              }
           "status",
           "dependencies"
         ]
-      }
+      })json",
+R"json(,
+      "Plan": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "price_cents_per_month": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "messages_per_month": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          },
+          "tokens_per_message": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          },
+          "api_calls_per_day": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          },
+          "storage_bytes": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          },
+          "requests_per_minute": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          },
+          "chat_per_minute": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          },
+          "search_per_minute": {
+            "type": "integer",
+            "format": "int64",
+            "description": "null: unlimited",
+            "nullable": true
+          }
+        },
+        "required": [
+          "name",
+          "price_cents_per_month",
+          "messages_per_month",
+          "tokens_per_message",
+          "api_calls_per_day",
+          "storage_bytes",
+          "requests_per_minute",
+          "chat_per_minute",
+          "search_per_minute"
+        ]
+      },
+      "Quota": {
+        "type": "object",
+        "properties": {
+          "meter": {
+            "type": "string",
+            "enum": [
+              "messages",
+              "api_calls",
+              "storage_bytes"
+            ]
+          },
+          "used": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "limit": {
+            "type": "integer",
+            "format": "int64",
+            "description": "-1: unlimited"
+          },
+          "remaining": {
+            "type": "integer",
+            "format": "int64",
+            "description": "-1: unlimited"
+          },
+          "period": {
+            "type": "string",
+            "enum": [
+              "month",
+              "day",
+              "standing"
+            ]
+          },
+          "reset_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "null for standing totals",
+            "nullable": true
+          }
+        },
+        "required": [
+          "meter",
+          "used",
+          "limit",
+          "remaining",
+          "period",
+          "reset_at"
+        ]
+      },
+      "QuotaStatus": {
+        "type": "object",
+        "properties": {
+          "plan": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Plan"
+              }
+            ],
+            "nullable": true
+          },
+          "quotas": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Quota"
+            }
+          }
+        },
+        "required": [
+          "plan",
+          "quotas"
+        ]
+      },
+      "UsagePeriod": {
+        "type": "object",
+        "properties": {
+          "month": {
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}$"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+)json",
+R"json(          "month",
+          "from",
+          "to"
+        ]
+      },
+      "UsageRow": {
+        "type": "object",
+        "properties": {
+          "user": {
+            "type": "string",
+            "nullable": true
+          },
+          "day": {
+            "type": "string",
+            "format": "date",
+            "nullable": true
+          },
+          "meter": {
+            "type": "string"
+          },
+          "amount": {
+            "type": "integer",
+            "format": "int64"
+          }
+        },
+        "required": [
+          "user",
+          "day",
+          "meter",
+          "amount"
+        ]
+      },
+      "UsageReport": {
+        "type": "object",
+        "properties": {
+          "organization": {
+            "type": "string",
+            "nullable": true
+          },
+          "period": {
+            "$ref": "#/components/schemas/UsagePeriod"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UsageRow"
+            }
+          }
+        },
+        "required": [
+          "organization",
+          "period",
+          "data"
+        ]
+      },
+      "StatementLine": {
+        "type": "object",
+        "properties": {
+          "description": {
+            "type": "string"
+          },
+          "meter": {
+            "type": "string",
+            "nullable": true
+          },
+          "quantity": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "included": {
+            "type": "integer",
+            "format": "int64",
+            "description": "the plan's limit; null: unlimited or not limited",
+            "nullable": true
+          },
+          "amount_cents": {
+            "type": "integer",
+            "format": "int64"
+          }
+        },
+        "required": [
+          "description",
+          "meter",
+          "quantity",
+          "included",
+          "amount_cents"
+        ]
+      },
+      "UsageStatement": {
+        "type": "object",
+        "properties": {
+          "organization": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name"
+            ]
+          },
+          "plan": {
+            "type": "string"
+          },
+          "currency": {
+            "type": "string",
+            "enum": [
+              "USD"
+            ]
+          },
+          "period": {
+            "$ref": "#/components/schemas/UsagePeriod"
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/StatementLine"
+            }
+          },
+          "total_cents": {
+            "type": "integer",
+            "format": "int64"
+          }
+        },
+        "required": [
+          "organization",
+          "plan",
+          "currency",
+          "period",
+          "lines",
+          "total_cents"
+        ]
+      },
+      "AuditEntry": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "organization": {
+            "type": "string",
+            "nullable": true
+          },
+          "actor_user": {
+            "type": "string",
+            "nullable": true
+          },
+          "actor_key": {
+            "type": "string",
+            "nullable": true
+          },
+          "action": {
+            "type": "string"
+          },
+          "target": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "success",
+)json",
+R"json(              "failure",
+              "denied"
+            ]
+          },
+          "ip": {
+            "type": "string"
+          },
+          "user_agent": {
+            "type": "string"
+          },
+          "request_id": {
+            "type": "string"
+          },
+          "details": {
+            "type": "object",
+            "properties": {}
+          }
+        },
+        "required": [
+          "id",
+          "at",
+          "organization",
+          "actor_user",
+          "actor_key",
+          "action",
+          "target",
+          "outcome",
+          "ip",
+          "user_agent",
+          "request_id",
+          "details"
+        ]
+      },
+      "AuditPage": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditEntry"
+            }
+          },
+          "next_before": {
+            "type": "integer",
+            "format": "int64",
+            "description": "before= of the next page; null: last page",
+            "nullable": true
+          }
+        },
+        "required": [
+          "data",
+          "next_before"
+        ]
+      },
+      "Organization": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "plan": {
+            "type": "string"
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "plan",
+          "created_at"
+        ]
+      },
+      "AdminOrganization": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "plan": {
+            "type": "string"
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "user_count": {
+            "type": "integer",
+            "format": "int64"
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "plan",
+          "created_at",
+          "user_count"
+        ]
+      },
+      "AdminOrganizationList": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AdminOrganization"
+            }
+          }
+        },
+        "required": [
+          "data"
+        ]
+      },
+      "User": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "guest",
+              "user",
+              "pro_user",
+              "organization_admin",
+              "system_admin"
+            ]
+          },
+          "organization": {
+            "type": "string"
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "id",
+          "email",
+          "name",
+          "role",
+          "organization",
+          "created_at"
+        ]
+      },
+      "UserList": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/User"
+            }
+          }
+        },
+        "required": [
+          "data"
+        ]
+      },
+      "AdminPlanChange": {
+        "type": "object",
+        "properties": {
+          "plan": {
+            "type": "string",
+            "minLength": 1,
+)json",
+R"json(            "maxLength": 64
+          }
+        },
+        "required": [
+          "plan"
+        ],
+        "additionalProperties": false
+      })json",
+R"json(
     },
     "headers": {
       "X-Request-ID": {
@@ -2769,7 +3727,39 @@ R"json(        "headers": {
             }
           }
         }
-      }
+      })json",
+R"json(,
+      "Unauthenticated": {
+        "description": "No, malformed, expired or revoked credentials (unauthenticated); WWW-Authenticate: Bearer",
+        "headers": {
+          "X-Request-ID": {
+            "$ref": "#/components/headers/X-Request-ID"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "The role or the API key's scopes lack the permission named in details.permission (forbidden)",
+        "headers": {
+          "X-Request-ID": {
+            "$ref": "#/components/headers/X-Request-ID"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      })json",
+R"json(
     }
   }
 }

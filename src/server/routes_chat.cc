@@ -5,14 +5,18 @@
 #include "server/api_exception.h"
 #include "server/chat_request.h"
 #include "server/json_input.h"
+#include "server/quota_support.h"
+#include "server/request_gate.h"
 #include "server/routes.h"
 
 namespace ragd::server {
 
 namespace {
 
-void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJob job) {
-  std::shared_ptr<EventSink> sink = w.start_events();
+void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJob job,
+                 QuotaGrant grant) {
+  std::shared_ptr<EventSink> sink = w.start_events(quota_headers(grant));
+  if (!grant.warning_event.is_null()) sink->send("quota_warning", json_text(grant.warning_event));
   AnswerEvents events;
   events.on_sources = [sink](const std::vector<Passage>& passages) {
     nlohmann::json list = nlohmann::json::array();
@@ -33,7 +37,7 @@ void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJo
   };
   events.on_citation = [sink](const AnswerCitation& c) { sink->send("citation", json_text(citation_json(c))); };
   run_chat(services, std::move(job), events, request.cancelled,
-           [sink](Result<ChatOutcome> outcome) {
+           metered_chat(services, request, std::move(grant), [sink](Result<ChatOutcome> outcome) {
              if (!outcome.is_ok()) {
                ChatError error = chat_error(outcome.status());
                sink->send("error", json_text({{"code", error.code}, {"message", error.message}}));
@@ -47,13 +51,14 @@ void stream_chat(Services& services, Request& request, ResponseWriter& w, ChatJo
                sink->send("done", json_text(done));
              }
              sink->close();
-           });
+           }));
 }
 
 }  // namespace
 
 void add_chat_routes(Router& router, Services& services) {
-  router.add("POST", "/v1/chat", guarded([&services](Request& request, ResponseWriter& w) {
+  using platform::Permission;
+  router.add("POST", "/v1/chat", secured(services, needs(Permission::kChatCreate, RateClass::kChat), [&services](Request& request, ResponseWriter& w) {
     nlohmann::json body = parse_json_body(request);
     reject_unknown_fields(body, {"message", "session_id", "collection", "enable_rag", "stream",
                                  "filters", "max_tokens", "temperature", "cache"});
@@ -61,17 +66,23 @@ void add_chat_routes(Router& router, Services& services) {
     std::string collection = collection_or_default(optional_string(body, "collection", 64));
     ChatJob job = chat_job_from(services, request, body, collection, message);
     job.request.session_id = optional_string(body, "session_id", 64).value_or("");
+    QuotaGrant grant = reserve_quota(services, request, platform::Meter::kMessages, 1);
     if (optional_bool(body, "stream").value_or(false)) {
-      stream_chat(services, request, w, std::move(job));
+      stream_chat(services, request, w, std::move(job), std::move(grant));
       return;
     }
     // Answered from another thread when an LLM generates; the worker is free meanwhile.
     auto respond = w.defer();
+    auto headers = quota_headers(grant);
     run_chat(services, std::move(job), {}, request.cancelled,
-             [respond, request_id = request.request_id](Result<ChatOutcome> outcome) {
-               respond(outcome.is_ok() ? json_response(chat_response_json(*outcome))
-                                       : chat_error_response(outcome.status(), request_id));
-             });
+             metered_chat(services, request, std::move(grant),
+                          [respond, headers, request_id = request.request_id](Result<ChatOutcome> outcome) {
+                            Response response = outcome.is_ok()
+                                                    ? json_response(chat_response_json(*outcome))
+                                                    : chat_error_response(outcome.status(), request_id);
+                            response.headers.insert(response.headers.end(), headers.begin(), headers.end());
+                            respond(std::move(response));
+                          }));
   }));
 }
 

@@ -8,7 +8,10 @@
 #include "server/api_error.h"
 #include "server/api_exception.h"
 #include "server/json_input.h"
+#include "server/quota_support.h"
+#include "server/request_gate.h"
 #include "server/routes.h"
+#include "server/tenant_scope.h"
 
 namespace ragd::server {
 
@@ -33,7 +36,9 @@ std::string domains_json_of(const nlohmann::json& body) {
   return serialize_domain_configs(*parsed);
 }
 
-nlohmann::json collection_json(Services& services, const CollectionInfo& c, Store& store) {
+// `c` is stored under its scoped name; clients see `public_name`.
+nlohmann::json collection_json(Services& services, const CollectionInfo& c, Store& store,
+                               const std::string& public_name) {
   auto settings = CollectionSettings::from_json(c.settings_json);
   nlohmann::json embedding_model = "none";
   nlohmann::json chunking = nlohmann::json::object();
@@ -53,7 +58,7 @@ nlohmann::json collection_json(Services& services, const CollectionInfo& c, Stor
     if (parsed.is_object() && parsed.contains("domains")) domains = parsed["domains"];
     else if (parsed.is_array()) domains = parsed;
   }
-  return {{"name", c.name},
+  return {{"name", public_name},
           {"description", c.description},
           {"created_at", c.created_at},
           {"document_count", c.document_count},
@@ -73,22 +78,25 @@ std::unique_ptr<Store> open_store(Services& services) {
   return std::move(store).value();
 }
 
-nlohmann::json find_collection_json(Services& services, const std::string& name) {
+nlohmann::json find_collection_json(Services& services, const Request& request,
+                                    const std::string& name) {
   auto store = open_store(services);
-  auto found = store->find_collection(name);
+  auto found = store->find_collection(scoped_collection(request.principal, name));
   if (!found.is_ok()) {
     if (found.status().code() == ErrorCode::kNotFound) {
       throw ApiException(404, error_code::kNotFound, "no collection '" + name + "'");
     }
     throw ApiException(503, error_code::kUnavailable, "the store is not available");
   }
-  return collection_json(services, *found, *store);
+  return collection_json(services, *found, *store, name);
 }
 
-void throw_status(const Status& status) {
+// Store messages name the scoped collection; the client's own name replaces it.
+void throw_status(const Status& status, const std::string& name) {
   switch (status.code()) {
-    case ErrorCode::kNotFound: throw ApiException(404, error_code::kNotFound, status.message());
-    case ErrorCode::kAlreadyExists: throw ApiException(409, error_code::kConflict, status.message());
+    case ErrorCode::kNotFound: throw ApiException(404, error_code::kNotFound, "no collection '" + name + "'");
+    case ErrorCode::kAlreadyExists:
+      throw ApiException(409, error_code::kConflict, "a collection named '" + name + "' exists");
     case ErrorCode::kInvalidArgument: throw ApiException(422, error_code::kValidation, status.message());
     case ErrorCode::kBusy:
       throw ApiException(503, error_code::kUnavailable,
@@ -100,11 +108,13 @@ void throw_status(const Status& status) {
 }  // namespace
 
 void add_collection_routes(Router& router, Services& services) {
-  router.add("POST", "/v1/collections", guarded([&services](Request& request, ResponseWriter& w) {
+  using platform::Permission;
+  router.add("POST", "/v1/collections", secured(services, needs(Permission::kOrganizationUpdate), [&services](Request& request, ResponseWriter& w) {
     nlohmann::json body = parse_json_body(request);
     reject_unknown_fields(body, {"name", "description", "domains", "embedding_model", "chunking"});
     NewCollection c;
-    c.name = checked_collection_name(required_string(body, "name", 64), "name");
+    const std::string name = checked_collection_name(required_string(body, "name", 64), "name");
+    c.name = scoped_collection(request.principal, name);
     c.description = optional_string(body, "description", 4000).value_or("");
     CollectionSettings settings;
     if (auto model = optional_string(body, "embedding_model", 4096)) {
@@ -127,41 +137,50 @@ void add_collection_routes(Router& router, Services& services) {
     if (body.contains("domains") && !body["domains"].is_null()) c.domains_json = domains_json_of(body);
     c.settings_json = settings.to_json();
     auto created = services.writer.create_collection(c);
-    if (!created.is_ok()) throw_status(created.status());
-    w.respond(json_response(find_collection_json(services, c.name), 201));
+    if (!created.is_ok()) throw_status(created.status(), name);
+    audit_request(services, request, "collection.create", name, "success");
+    w.respond(json_response(find_collection_json(services, request, name), 201));
   }));
 
-  router.add("GET", "/v1/collections", guarded([&services](Request&, ResponseWriter& w) {
+  router.add("GET", "/v1/collections", secured(services, needs(Permission::kSearchExecuteBasic), [&services](Request& request, ResponseWriter& w) {
     auto store = open_store(services);
     auto collections = store->list_collections();
     if (!collections.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
     nlohmann::json data = nlohmann::json::array();
-    for (const CollectionInfo& c : *collections) data.push_back(collection_json(services, c, *store));
+    for (const CollectionInfo& c : *collections) {
+      if (auto name = visible_collection(request.principal, c.name)) {
+        data.push_back(collection_json(services, c, *store, *name));
+      }
+    }
     w.respond(json_response({{"data", data}}));
   }));
 
-  router.add("GET", "/v1/collections/{name}", guarded([&services](Request& request, ResponseWriter& w) {
+  router.add("GET", "/v1/collections/{name}", secured(services, needs(Permission::kSearchExecuteBasic), [&services](Request& request, ResponseWriter& w) {
     std::string name = checked_collection_name(request.params["name"], "name");
-    w.respond(json_response(find_collection_json(services, name)));
+    w.respond(json_response(find_collection_json(services, request, name)));
   }));
 
-  router.add("PATCH", "/v1/collections/{name}", guarded([&services](Request& request, ResponseWriter& w) {
+  router.add("PATCH", "/v1/collections/{name}", secured(services, needs(Permission::kOrganizationUpdate), [&services](Request& request, ResponseWriter& w) {
     std::string name = checked_collection_name(request.params["name"], "name");
     nlohmann::json body = parse_json_body(request);
     reject_unknown_fields(body, {"description", "domains"});
     std::optional<std::string> description = optional_string(body, "description", 4000);
     std::optional<std::string> domains;
     if (body.contains("domains") && !body["domains"].is_null()) domains = domains_json_of(body);
-    Status status = services.writer.update_collection(name, description, domains);
-    if (!status.is_ok()) throw_status(status);
-    w.respond(json_response(find_collection_json(services, name)));
+    Status status = services.writer.update_collection(scoped_collection(request.principal, name), description, domains);
+    if (!status.is_ok()) throw_status(status, name);
+    w.respond(json_response(find_collection_json(services, request, name)));
   }));
 
-  router.add("DELETE", "/v1/collections/{name}", guarded([&services](Request& request, ResponseWriter& w) {
+  router.add("DELETE", "/v1/collections/{name}", secured(services, needs(Permission::kOrganizationUpdate), [&services](Request& request, ResponseWriter& w) {
     std::string name = checked_collection_name(request.params["name"], "name");
-    Status status = services.writer.delete_collection(name);
-    if (!status.is_ok()) throw_status(status);
-    services.readers().forget(name);
+    const std::string stored = scoped_collection(request.principal, name);
+    const auto uploaded = static_cast<int64_t>(folder_bytes(services.upload_root(stored)));
+    Status status = services.writer.delete_collection(stored);
+    if (!status.is_ok()) throw_status(status, name);
+    release_storage(services, request, uploaded);
+    services.readers().forget(stored);
+    audit_request(services, request, "collection.delete", name, "success");
     Response response;
     response.status = 204;
     response.content_type.clear();

@@ -11,7 +11,10 @@ Handler guarded(std::function<void(Request&, ResponseWriter&)> handler) {
       handler(request, writer);
     } catch (const ApiException& e) {
       if (!writer.responded()) {
-        writer.respond(error_response(e.status, e.code, e.what(), request.request_id, e.details));
+        Response response = error_response(e.status, e.code, e.what(), request.request_id, e.details);
+        response.headers = e.headers;
+        if (e.status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ragd\"");
+        writer.respond(std::move(response));
       }
     } catch (const std::exception&) {
       if (!writer.responded()) {

@@ -14,7 +14,10 @@
 #include "server/api_error.h"
 #include "server/api_exception.h"
 #include "server/json_input.h"
+#include "server/quota_support.h"
+#include "server/request_gate.h"
 #include "server/routes.h"
+#include "server/tenant_scope.h"
 #include "store/session_store.h"
 #include "text/normalize.h"
 
@@ -38,6 +41,24 @@ void place_upload(const std::string& from, const std::string& root, const std::s
   }
   if (!ec) fs::rename(part, target, ec);
   if (ec) throw ApiException(503, error_code::kUnavailable, "the upload could not be stored");
+}
+
+uint64_t file_size_or_zero(const fs::path& path) {
+  std::error_code ec;
+  uint64_t size = fs::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+// place_upload under the organisation's storage quota: the new file's size is reserved
+// first (429 QUOTA_EXCEEDED when it would pass the plan), then the net change is committed.
+void place_metered_upload(Services& services, const Request& request, const std::string& from,
+                          const std::string& root, const std::string& key) {
+  const int64_t incoming = static_cast<int64_t>(file_size_or_zero(from));
+  const int64_t replaced = static_cast<int64_t>(file_size_or_zero(fs::path(root) / key));
+  QuotaGrant grant = reserve_quota(services, request, platform::Meter::kStorageBytes, incoming);
+  place_upload(from, root, key);
+  if (grant.reservation.active()) grant.reservation.commit(incoming - replaced);
+  record_usage(services, request, {{platform::Meter::kStorageBytes, incoming - replaced}});
 }
 
 std::string new_stage(const Services& services) {
@@ -131,27 +152,35 @@ struct OpenCollection {
   CollectionInfo collection;
 };
 
-OpenCollection open_collection_store(Services& services, const std::string& name) {
+OpenCollection open_collection_store(Services& services, const std::string& name,
+                                     const std::string& public_name) {
   auto store = Store::open(services.data.store_path());
   if (!store.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
   auto found = (*store)->find_collection(name);
   if (!found.is_ok()) {
     if (found.status().code() == ErrorCode::kNotFound) {
-      throw ApiException(404, error_code::kNotFound, "no collection '" + name + "'");
+      throw ApiException(404, error_code::kNotFound, "no collection '" + public_name + "'");
     }
     throw ApiException(503, error_code::kUnavailable, "the store is not available");
   }
   return {std::move(store).value(), *found};
 }
 
-Response accepted(const JobInfo& job) {
-  Response response = json_response({{"job", job_to_json(job)}}, 202);
+// The job as its owner sees it (the collection by its public name).
+nlohmann::json public_job_json(const JobInfo& job, const std::string& public_collection) {
+  nlohmann::json body = job_to_json(job);
+  body["collection"] = public_collection;
+  return body;
+}
+
+Response accepted(const JobInfo& job, const std::string& public_collection) {
+  Response response = json_response({{"job", public_job_json(job, public_collection)}}, 202);
   response.headers.emplace_back("Location", "/v1/jobs/" + job.id);
   return response;
 }
 
 void upload_multipart(Services& services, Request& request, ResponseWriter& w,
-                      const std::string& collection) {
+                      const std::string& collection, const std::string& public_name) {
   std::string stage = new_stage(services);
   struct StageGuard {
     std::string dir;
@@ -228,13 +257,14 @@ void upload_multipart(Services& services, Request& request, ResponseWriter& w,
     out.close();
     if (!out) throw ApiException(503, error_code::kUnavailable, "the upload could not be stored");
   }
-  place_upload(source, root, key);
+  place_metered_upload(services, request, source, root, key);
   JobInfo job = services.writer.submit_ingest(collection, key, root);
-  w.respond(accepted(job));
+  audit_request(services, request, "document.upload", public_name + "/" + key, "success");
+  w.respond(accepted(job, public_name));
 }
 
 void upload_json(Services& services, Request& request, ResponseWriter& w,
-                 const std::string& collection) {
+                 const std::string& collection, const std::string& public_name) {
   nlohmann::json body = parse_json_body(request);
   reject_unknown_fields(body, {"id", "title", "text", "domain", "tags", "date", "collection"});
   std::string text = required_string(body, "text", services.config.max_body_bytes);
@@ -268,19 +298,23 @@ void upload_json(Services& services, Request& request, ResponseWriter& w,
   if (!out) throw ApiException(503, error_code::kUnavailable, "the document could not be staged");
   std::string key = domain_dir.empty() ? name : domain_dir + "/" + name;
   std::string root = services.upload_root(collection);
-  place_upload(staged_file, root, key);
-  w.respond(accepted(services.writer.submit_ingest(collection, key, root)));
+  place_metered_upload(services, request, staged_file, root, key);
+  JobInfo job = services.writer.submit_ingest(collection, key, root);
+  audit_request(services, request, "document.upload", public_name + "/" + key, "success");
+  w.respond(accepted(job, public_name));
 }
 
 }  // namespace
 
 void add_document_routes(Router& router, Services& services) {
+  using platform::Permission;
   router.add("POST", "/v1/collections/{name}/documents",
-             guarded([&services](Request& request, ResponseWriter& w) {
-               std::string collection = checked_collection_name(request.params["name"], "name");
+             secured(services, needs(Permission::kOrganizationUpdate), [&services](Request& request, ResponseWriter& w) {
+               const std::string public_name = checked_collection_name(request.params["name"], "name");
+               const std::string collection = scoped_collection(request.principal, public_name);
                std::string type = request.header("content-type");
                if (type.rfind("multipart/form-data", 0) == 0) {
-                 upload_multipart(services, request, w, collection);
+                 upload_multipart(services, request, w, collection, public_name);
                  return;
                }
                // A JSON body was spooled to disk too (the route takes large files): read it
@@ -293,25 +327,28 @@ void add_document_routes(Router& router, Services& services) {
                }
                std::ifstream in(request.body_file, std::ios::binary);
                request.body.assign(std::istreambuf_iterator<char>(in), {});
-               upload_json(services, request, w, collection);
+               upload_json(services, request, w, collection, public_name);
              }),
              BodyMode::kSpooled);
 
-  router.add("GET", "/v1/jobs/{id}", guarded([&services](Request& request, ResponseWriter& w) {
+  router.add("GET", "/v1/jobs/{id}", secured(services, needs(Permission::kSearchExecuteBasic), [&services](Request& request, ResponseWriter& w) {
     auto job = services.writer.job(request.params["id"]);
-    if (!job) throw ApiException(404, error_code::kNotFound, "no job '" + request.params["id"].substr(0, 100) + "'");
-    w.respond(json_response(job_to_json(*job)));
+    std::optional<std::string> collection;
+    if (job) collection = visible_collection(request.principal, job->collection);
+    if (!collection) throw ApiException(404, error_code::kNotFound, "no job '" + request.params["id"].substr(0, 100) + "'");
+    w.respond(json_response(public_job_json(*job, *collection)));
   }));
 
   router.add("GET", "/v1/collections/{name}/documents",
-             guarded([&services](Request& request, ResponseWriter& w) {
-               std::string name = checked_collection_name(request.params["name"], "name");
+             secured(services, needs(Permission::kSearchExecuteBasic), [&services](Request& request, ResponseWriter& w) {
+               const std::string public_name = checked_collection_name(request.params["name"], "name");
+               const std::string name = scoped_collection(request.principal, public_name);
                int64_t limit = query_int(request, "limit", 50, 1, 1000);
                int64_t offset = query_int(request, "offset", 0, 0, INT64_MAX / 2);
                const std::string* prefix = request.query_param("prefix");
                const std::string* domain = request.query_param("domain");
                const std::string* tag = request.query_param("tag");
-               OpenCollection c = open_collection_store(services, name);
+               OpenCollection c = open_collection_store(services, name, public_name);
                auto documents = c.store->list_documents(c.collection.id, "");
                if (!documents.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
                std::vector<const DocumentInfo*> matching;
@@ -334,10 +371,11 @@ void add_document_routes(Router& router, Services& services) {
              }));
 
   router.add("GET", "/v1/collections/{name}/documents/{key}",
-             guarded([&services](Request& request, ResponseWriter& w) {
-               std::string name = checked_collection_name(request.params["name"], "name");
+             secured(services, needs(Permission::kSearchExecuteBasic), [&services](Request& request, ResponseWriter& w) {
+               const std::string public_name = checked_collection_name(request.params["name"], "name");
+               const std::string name = scoped_collection(request.principal, public_name);
                const std::string& key = request.params["key"];
-               OpenCollection c = open_collection_store(services, name);
+               OpenCollection c = open_collection_store(services, name, public_name);
                std::string root = services.upload_root(name);
                auto document = c.store->find_document(c.collection.id, root + "/" + key);
                if (document.is_ok() && !document->has_value()) {
@@ -365,16 +403,18 @@ void add_document_routes(Router& router, Services& services) {
              }));
 
   router.add("DELETE", "/v1/collections/{name}/documents/{key}",
-             guarded([&services](Request& request, ResponseWriter& w) {
-               std::string name = checked_collection_name(request.params["name"], "name");
+             secured(services, needs(Permission::kOrganizationUpdate), [&services](Request& request, ResponseWriter& w) {
+               const std::string public_name = checked_collection_name(request.params["name"], "name");
+               const std::string name = scoped_collection(request.principal, public_name);
                const std::string& key = request.params["key"];
                std::string root = services.upload_root(name);
                Status status = services.writer.delete_document(name, root + "/" + key);
                if (status.code() == ErrorCode::kNotFound) {
                  status = services.writer.delete_document(name, key);
                } else if (status.is_ok()) {
+                 const int64_t freed = static_cast<int64_t>(file_size_or_zero(fs::path(root) / key));
                  std::error_code ec;
-                 fs::remove(fs::path(root) / key, ec);
+                 if (fs::remove(fs::path(root) / key, ec)) release_storage(services, request, freed);
                }
                if (!status.is_ok()) {
                  if (status.code() == ErrorCode::kNotFound) {
@@ -382,6 +422,7 @@ void add_document_routes(Router& router, Services& services) {
                  }
                  throw ApiException(503, error_code::kUnavailable, "the document could not be deleted");
                }
+               audit_request(services, request, "document.delete", public_name + "/" + key, "success");
                Response response;
                response.status = 204;
                response.content_type.clear();

@@ -11,7 +11,10 @@
 #include "server/api_exception.h"
 #include "server/chat_request.h"
 #include "server/json_input.h"
+#include "server/quota_support.h"
+#include "server/request_gate.h"
 #include "server/routes.h"
+#include "server/tenant_scope.h"
 #include "store/session_store.h"
 #include "text/sentences.h"
 
@@ -78,6 +81,7 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
   if (auto t = optional_number(body, "temperature", 0, 2)) options["temperature"] = std::min(*t, 1.0);
   ChatJob job = chat_job_from(services, request, options, collection, question);
   job.request.persist = false;  // OpenAI clients send the conversation themselves
+  QuotaGrant grant = reserve_quota(services, request, platform::Meter::kMessages, 1);
   bool stream = optional_bool(body, "stream").value_or(false);
   bool include_usage = false;
   if (body.contains("stream_options") && body["stream_options"].is_object()) {
@@ -88,8 +92,9 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
 
   if (!stream) {
     auto respond = w.defer();
+    auto headers = quota_headers(grant);
     run_chat(services, std::move(job), {}, request.cancelled,
-             [respond, id, created, model, request_id = request.request_id](Result<ChatOutcome> outcome) {
+             metered_chat(services, request, std::move(grant), [respond, id, created, model, headers, request_id = request.request_id](Result<ChatOutcome> outcome) {
                if (!outcome.is_ok()) {
                  respond(chat_error_response(outcome.status(), request_id));
                  return;
@@ -109,12 +114,14 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
                    {"ragd", {{"strategy", answer_strategy_name(r.strategy)},
                              {"abstained", r.abstained},
                              {"cached", outcome->cached}}}};
-               respond(json_response(response));
-             });
+               Response ok = json_response(response);
+               ok.headers = headers;
+               respond(std::move(ok));
+             }));
     return;
   }
 
-  std::shared_ptr<EventSink> sink = w.start_events();
+  std::shared_ptr<EventSink> sink = w.start_events(quota_headers(grant));
   auto chunk = [id, created, model](nlohmann::json delta, nlohmann::json finish) {
     return nlohmann::json{{"id", id}, {"object", "chat.completion.chunk"}, {"created", created},
                           {"model", model},
@@ -129,7 +136,7 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
   auto citations = std::make_shared<nlohmann::json>(nlohmann::json::array());
   events.on_citation = [citations](const AnswerCitation& c) { citations->push_back(citation_json(c)); };
   run_chat(services, std::move(job), events, request.cancelled,
-           [sink, chunk, citations, include_usage, id, created, model](Result<ChatOutcome> outcome) {
+           metered_chat(services, request, std::move(grant), [sink, chunk, citations, include_usage, id, created, model](Result<ChatOutcome> outcome) {
              if (!outcome.is_ok()) {
                sink->send("", json_text({{"error", {{"message", "the answer could not be produced"},
                                                {"type", "server_error"}}}}));
@@ -152,13 +159,14 @@ void chat_completions(Services& services, Request& request, ResponseWriter& w) {
              }
              sink->send("", "[DONE]");
              sink->close();
-           });
+           }));
 }
 
 }  // namespace
 
 void add_openai_routes(Router& router, Services& services) {
-  router.add("GET", "/v1/models", guarded([&services](Request&, ResponseWriter& w) {
+  using platform::Permission;
+  router.add("GET", "/v1/models", secured(services, needs(Permission::kChatCreate), [&services](Request& request, ResponseWriter& w) {
     auto store = Store::open(services.data.store_path());
     if (!store.is_ok()) throw ApiException(503, error_code::kUnavailable, "the store is not available");
     auto collections = (*store)->list_collections();
@@ -166,18 +174,20 @@ void add_openai_routes(Router& router, Services& services) {
     nlohmann::json data = nlohmann::json::array();
     int64_t default_created = 0;
     for (const CollectionInfo& c : *collections) {
-      data.push_back({{"id", c.name}, {"object", "model"}, {"created", c.created_at}, {"owned_by", "ragd"}});
-      if (c.name == "default") default_created = c.created_at;
+      auto name = visible_collection(request.principal, c.name);
+      if (!name) continue;
+      data.push_back({{"id", *name}, {"object", "model"}, {"created", c.created_at}, {"owned_by", "ragd"}});
+      if (*name == "default") default_created = c.created_at;
     }
     data.push_back({{"id", "ragd"}, {"object", "model"}, {"created", default_created}, {"owned_by", "ragd"}});
     w.respond(json_response({{"object", "list"}, {"data", data}}));
   }));
 
-  router.add("POST", "/v1/chat/completions", guarded([&services](Request& request, ResponseWriter& w) {
+  router.add("POST", "/v1/chat/completions", secured(services, needs(Permission::kChatCreate, RateClass::kChat), [&services](Request& request, ResponseWriter& w) {
     chat_completions(services, request, w);
   }));
 
-  router.add("POST", "/v1/embeddings", guarded([&services](Request& request, ResponseWriter& w) {
+  router.add("POST", "/v1/embeddings", secured(services, needs(Permission::kApiAccess), [&services](Request& request, ResponseWriter& w) {
     nlohmann::json body = parse_json_body(request);
     if (!body.contains("input")) fail_field("input", "is required");
     std::vector<std::string> inputs = string_list(body, "input", 2048);
@@ -207,6 +217,7 @@ void add_openai_routes(Router& router, Services& services) {
       data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding}});
       tokens += static_cast<int64_t>(count_tokens(inputs[i]));
     }
+    record_usage(services, request, {{platform::Meter::kEmbeddingTokens, tokens}});
     w.respond(json_response({{"object", "list"},
                              {"data", data},
                              {"model", model},

@@ -8,6 +8,7 @@
 #include "server/api_error.h"
 #include "server/http_server.h"
 #include "server/openapi_document.h"
+#include "server/request_gate.h"
 #include "server/routes.h"
 
 namespace ragd::server {
@@ -147,7 +148,7 @@ void add_ops_routes(Router& router, Services& services) {
     }
   });
 
-  router.add("GET", "/metrics", guarded([&services](Request&, ResponseWriter& w) {
+  router.add("GET", "/metrics", secured(services, needs(platform::Permission::kAdminViewSystemMetrics), [&services](Request&, ResponseWriter& w) {
     Response response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.body = services.registry.render();

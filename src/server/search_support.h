@@ -16,7 +16,7 @@ namespace ragd::server {
 SearchFilter resolve_filter(CollectionReader& reader, const ParsedFilters& filters);
 
 // The reader of `collection` for this worker (404 when it does not exist, 503 otherwise).
-CollectionReader& reader_for(Services& services, const std::string& collection);
+CollectionReader& reader_for(Services& services, const Request& request, const std::string& collection);
 
 nlohmann::json hit_json(const SearchHit& hit, size_t rank, const std::string& document_key);
 

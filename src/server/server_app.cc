@@ -58,6 +58,21 @@ void fail(const std::string& message) {
 
 }  // namespace
 
+// With authentication on and no organisation yet, says on stderr how to create the first one
+// (stdout carries only the listening line).
+static void announce_first_run(PlatformServices& platform, const DataDir& data) {
+  auto organizations = platform.store->list_organizations();
+  if (!organizations.is_ok() || !organizations->empty()) return;
+  std::fprintf(stderr,
+               "ragd: authentication is on and there is no organisation yet. Create the first "
+               "one and its administrator with:\n"
+               "  ragd admin create-org --data %s --name \"My Org\" --email admin@example.com "
+               "--password-stdin [--system-admin]\n"
+               "(or let people register with POST /v1/auth/register; --auth off runs without "
+               "accounts)\n",
+               data.root().c_str());
+}
+
 int run_server(const ServerConfig& config) {
   raise_file_limit();
   DataDir data(resolve_data_dir(config.data_dir));
@@ -94,6 +109,19 @@ int run_server(const ServerConfig& config) {
     return make_collection_pipeline(handle, std::move(options));
   };
   Services services(config, data, *llm, std::move(factory));
+  if (config.auth == "on") {
+    auto platform = open_platform(config, data);
+    if (!platform.is_ok()) {
+      fail("authentication cannot start: " + platform.status().message());
+      return 2;
+    }
+    services.platform = std::move(platform).value();
+    announce_first_run(*services.platform, data);
+    if (auto purged = services.platform->auth->purge_deleted_users(); purged.is_ok() && *purged > 0) {
+      std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"accounts_purged\",\"count\":%lld}\n",
+                   static_cast<long long>(*purged));
+    }
+  }
   Router router;
   add_all_routes(router, services);
 

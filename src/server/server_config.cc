@@ -140,12 +140,7 @@ Status check_host(const Value& v) {
 
 Status check_auth(const Value& v) {
   const std::string& auth = std::get<std::string>(v);
-  if (auth == "off") return Status::ok();
-  if (auth == "on") {
-    return Status::error(ErrorCode::kUnsupported,
-                         "\"on\" is not available yet: authentication comes with the platform "
-                         "(tenants, users, API keys); use auth = \"off\" for now");
-  }
+  if (auth == "off" || auth == "on") return Status::ok();
   return Status::invalid("must be \"on\" or \"off\", got \"" + auth + "\"");
 }
 
@@ -190,7 +185,8 @@ const std::vector<Entry>& entries() {
         string_entry<&ServerConfig::data_dir>("server.data_dir", "RAGD_DATA", "--data",
                                               "data folder (empty: $RAGD_DATA, else ./ragd-data)"));
     t.push_back(string_entry<&ServerConfig::auth>(
-        "server.auth", "", "--auth", "authentication: only \"off\" until the platform lands",
+        "server.auth", "", "--auth",
+        "authentication: \"on\" (organisations, users, API keys) or \"off\" (one local owner)",
         check_auth));
     t.push_back(integer_entry<&ServerConfig::io_threads>(
         "server.io_threads", "", "network threads, 0..1024 (0: half the cores, at least 1)", 0, 1024));
@@ -247,6 +243,32 @@ const std::vector<Entry>& entries() {
     t.push_back(positive_number_entry<&ServerConfig::cache_semantic_threshold>(
         "cache.semantic_threshold",
         "cosine similarity in (0, 1] at which a question reuses a cached answer", 1.0));
+    Entry jwt_secret = string_entry<&ServerConfig::jwt_secret>(
+        "auth.jwt_secret", "", "",
+        "HS256 signing secret, at least 32 bytes (empty: generated once into <data>/jwt.secret)");
+    jwt_secret.info.secret = true;
+    t.push_back(std::move(jwt_secret));
+    t.push_back(string_entry<&ServerConfig::jwt_algorithm>(
+        "auth.jwt_algorithm", "", "", "access token signature: HS256 or RS256",
+        one_of({"HS256", "RS256"})));
+    t.push_back(string_entry<&ServerConfig::jwt_private_key_file>(
+        "auth.jwt_private_key_file", "", "", "RS256: PEM private key file"));
+    t.push_back(string_entry<&ServerConfig::jwt_public_key_file>(
+        "auth.jwt_public_key_file", "", "",
+        "RS256: PEM public key file (empty: derived from the private key)"));
+    t.push_back(string_entry<&ServerConfig::jwt_issuer>("auth.issuer", "", "",
+                                                        "the access tokens' iss claim"));
+    t.push_back(string_entry<&ServerConfig::jwt_audience>("auth.audience", "", "",
+                                                          "the access tokens' aud claim"));
+    t.push_back(bool_entry<&ServerConfig::open_registration>(
+        "auth.open_registration", "whether POST /v1/auth/register creates organisations"));
+    t.push_back(integer_entry<&ServerConfig::argon2_memory_kib>(
+        "auth.argon2_memory_kib", "", "argon2id memory per password hash in KiB, 8..4194304", 8,
+        4194304));
+    t.push_back(integer_entry<&ServerConfig::argon2_passes>(
+        "auth.argon2_passes", "", "argon2id passes, 1..16", 1, 16));
+    t.push_back(integer_entry<&ServerConfig::argon2_parallelism>(
+        "auth.argon2_parallelism", "", "argon2id lanes, 0..16 (0: the number of cores)", 0, 16));
     t.push_back(string_entry<&ServerConfig::log_level>("log.level", "", "",
                                                        "debug, info, warn or error",
                                                        one_of({"debug", "info", "warn", "error"})));
@@ -439,6 +461,39 @@ std::string at(const std::string& path, const toml::source_region& region) {
   return path + ":" + std::to_string(region.begin.line);
 }
 
+// [plans.<name>] tables: integer limits of a plan (-1: unlimited).
+Status apply_plans(const std::string& path, const toml::table& plans, ServerConfig& config) {
+  static const std::vector<std::string> kFields = {
+      "price_cents_per_month", "messages_per_month", "tokens_per_message", "api_calls_per_day",
+      "storage_bytes",         "requests_per_minute", "chat_per_minute",   "search_per_minute"};
+  for (const auto& [name, node] : plans) {
+    const std::string plan(name.str());
+    const auto* fields = node.as_table();
+    if (!fields) {
+      return Status::invalid(at(path, name.source()) + ": plans." + plan +
+                             " must be a table of limits, e.g. [plans." + plan + "]");
+    }
+    auto& limits = config.plan_limits[plan];
+    for (const auto& [field_name, value] : *fields) {
+      const std::string field(field_name.str());
+      const std::string key = "plans." + plan + "." + field;
+      if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
+        std::string known;
+        for (const std::string& f : kFields) known += (known.empty() ? "" : ", ") + f;
+        return Status::invalid(at(path, field_name.source()) + ": unknown setting " + key +
+                               "; a plan has " + known);
+      }
+      const auto* number = value.as_integer();
+      if (!number || number->get() < -1) {
+        return Status::invalid(at(path, value.source()) + ": " + key +
+                               " must be an integer, -1 (unlimited) or more");
+      }
+      limits[field] = number->get();
+    }
+  }
+  return Status::ok();
+}
+
 Status apply_file(const std::string& path, ServerConfig& config) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -458,11 +513,15 @@ Status apply_file(const std::string& path, ServerConfig& config) {
   for (const auto& [section, section_node] : root) {
     const std::string section_name(section.str());
     const auto* table = section_node.as_table();
+    if (table && section_name == "plans") {
+      RAGD_RETURN_IF_ERROR(apply_plans(path, *table, config));
+      continue;
+    }
     if (!table) {
       return Status::invalid(at(path, section.source()) + ": unknown setting " + section_name +
                              suggestion(section_name) +
-                             "; settings belong in the sections [server], [llm], [answer], "
-                             "[cache], [log]");
+                             "; settings belong in the sections [server], [auth], [llm], [answer], "
+                             "[cache], [log], [plans.<name>]");
     }
     for (const auto& [name, node] : *table) {
       const std::string key = section_name + "." + std::string(name.str());
@@ -551,6 +610,7 @@ nlohmann::json config_to_json(const ServerConfig& config) {
     }
     out[key.substr(0, dot)][key.substr(dot + 1)] = std::move(value);
   }
+  for (const auto& [plan, limits] : config.plan_limits) out["plans"][plan] = limits;
   return out;
 }
 

@@ -10,8 +10,8 @@
 //       0..65535; 0 picks any free port
 //   server.data_dir                string    ""           RAGD_DATA                  --data
 //       "" means resolve_data_dir("") ($RAGD_DATA, else ./ragd-data)
-//   server.auth                    string    off          RAGD_SERVER_AUTH           --auth
-//       only "off" until the platform issue; "on" is kUnsupported
+//   server.auth                    string    on           RAGD_SERVER_AUTH           --auth
+//       "on" (organisations, users, API keys) or "off" (one local owner, no limits)
 //   server.io_threads              integer   0            RAGD_SERVER_IO_THREADS
 //   server.worker_threads          integer   0            RAGD_SERVER_WORKER_THREADS
 //       0..1024; 0 means the hardware concurrency
@@ -26,6 +26,19 @@
 //   server.tls_cert                string    ""           RAGD_SERVER_TLS_CERT
 //   server.tls_key                 string    ""           RAGD_SERVER_TLS_KEY
 //       PEM files; both or neither
+//   auth.jwt_secret                string    "" (secret)  RAGD_AUTH_JWT_SECRET
+//       HS256 key, >= 32 bytes; "" means generated once into <data>/jwt.secret (mode 0600)
+//   auth.jwt_algorithm             string    HS256        RAGD_AUTH_JWT_ALGORITHM    HS256|RS256
+//   auth.jwt_private_key_file      string    ""           RAGD_AUTH_JWT_PRIVATE_KEY_FILE
+//   auth.jwt_public_key_file       string    ""           RAGD_AUTH_JWT_PUBLIC_KEY_FILE
+//   auth.issuer / auth.audience    string    ragd / ragd-api
+//   auth.open_registration         bool      true         RAGD_AUTH_OPEN_REGISTRATION
+//   auth.argon2_memory_kib         integer   65536        8..4194304
+//   auth.argon2_passes             integer   3            1..16
+//   auth.argon2_parallelism        integer   0            0..16; 0 means the cores
+//   [plans.<name>] tables          integers  plans.h defaults; -1 is unlimited; fields
+//       price_cents_per_month, messages_per_month, tokens_per_message, api_calls_per_day,
+//       storage_bytes, requests_per_minute, chat_per_minute, search_per_minute
 //   llm.urls                       list      []           RAGD_LLM_URL
 //       OpenAI-compatible servers in fallback order, "URL" or "URL#model"; none: extractive
 //   llm.model                      string    ""           RAGD_LLM_MODEL
@@ -69,7 +82,7 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string data_dir;  // empty: resolve_data_dir("") default
-  std::string auth = "off";
+  std::string auth = "on";
   size_t io_threads = 0;      // 0: half the cores, at least 1
   size_t worker_threads = 0;  // 0: hardware concurrency
   uint64_t max_body_bytes = 10 << 20;
@@ -81,6 +94,19 @@ struct ServerConfig {
   std::vector<std::string> cors_origins;  // "*" or exact origins
   std::string tls_cert;
   std::string tls_key;
+  // [auth]
+  std::string jwt_secret;  // secret; empty: generated once into <data>/jwt.secret
+  std::string jwt_algorithm = "HS256";
+  std::string jwt_private_key_file;
+  std::string jwt_public_key_file;
+  std::string jwt_issuer = "ragd";
+  std::string jwt_audience = "ragd-api";
+  bool open_registration = true;
+  int64_t argon2_memory_kib = 64 * 1024;
+  int64_t argon2_passes = 3;
+  int64_t argon2_parallelism = 0;
+  // [plans.<name>]: plan -> field -> limit (plans.h field names; -1 unlimited)
+  std::map<std::string, std::map<std::string, int64_t>> plan_limits;
   // [llm]
   std::vector<std::string> llm_urls;
   std::string llm_model;
@@ -123,7 +149,7 @@ const std::vector<ServerSetting>& server_settings();
 //   kInvalidArgument     TOML syntax; an unknown section or key in the file (typo
 //                        protection) or in `overrides`; a value of the wrong type or out of
 //                        range; tls_cert without tls_key or the reverse; auth not "on"/"off";
-//   kUnsupported         auth = "on" (authentication comes with the platform issue).
+//                        a plan field that is unknown or below -1.
 // Environment variables that name no setting are ignored, and so is an empty one.
 Result<ServerConfig> load_server_config(const std::string& file_path,
                                         const std::map<std::string, std::string>& env,

@@ -18,6 +18,7 @@
 #include "server/collection_readers.h"
 #include "server/data_writer.h"
 #include "server/metrics_registry.h"
+#include "server/platform_services.h"
 #include "server/response_cache.h"
 #include "server/server_config.h"
 #include "server/worker_pool.h"
@@ -57,6 +58,8 @@ struct Services {
   DataWriter writer;
   WorkerPool workers;
   HttpServer* http = nullptr;
+  // The platform (auth, plans, quotas, rate limits, audit); null with authentication off.
+  std::unique_ptr<PlatformServices> platform;
   // LLM generations running on their own threads (each ends by posting its finish to the
   // workers); shutdown waits for them before the HTTP server goes.
   std::atomic<int> generations{0};
@@ -73,7 +76,8 @@ struct Services {
     std::string prefix = upload_root(collection) + "/";
     return stored.rfind(prefix, 0) == 0 ? stored.substr(prefix.size()) : stored;
   }
-  // Scope prefix of a collection's response-cache entries.
+  // Scope prefix of a collection's response-cache entries (stored names carry the
+  // organisation, tenant_scope.h, so entries never cross organisations).
   static std::string cache_scope(const std::string& collection) { return "local/" + collection + "/"; }
 
  private:

@@ -49,7 +49,7 @@ TEST_F(ServerConfigTest, DefaultsWithoutAnySource) {
   EXPECT_EQ(config->host, "127.0.0.1");
   EXPECT_EQ(config->port, 8080);
   EXPECT_EQ(config->max_body_bytes, 10u << 20);
-  EXPECT_EQ(config->auth, "off");
+  EXPECT_EQ(config->auth, "on");
   EXPECT_TRUE(config->cache_enabled);
 }
 
@@ -324,14 +324,41 @@ TEST_F(ServerConfigTest, TlsNeedsCertAndKey) {
   EXPECT_TRUE(both.is_ok()) << both.status().to_string();
 }
 
-TEST_F(ServerConfigTest, AuthOnlyOffForNow) {
-  Status status = error_of("", {}, {{"server.auth", "on"}});
-  EXPECT_EQ(status.code(), ErrorCode::kUnsupported);
+TEST_F(ServerConfigTest, AuthIsOnOrOff) {
+  Status status = error_of("", {}, {{"server.auth", "maybe"}});
+  EXPECT_EQ(status.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(status.message().find("flag --auth"), std::string::npos) << status.message();
-  EXPECT_NE(status.message().find("off"), std::string::npos) << status.message();
-  EXPECT_EQ(error_of("[server]\nauth = \"on\"\n").code(), ErrorCode::kUnsupported);
-  EXPECT_EQ(error_of("", {}, {{"server.auth", "maybe"}}).code(), ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(load_server_config("", {}, {{"server.auth", "off"}}).is_ok());
+  EXPECT_EQ(load_server_config("", {}, {{"server.auth", "off"}})->auth, "off");
+  EXPECT_EQ(load_server_config(write("[server]\nauth = \"on\"\n"), {}, {})->auth, "on");
+}
+
+TEST_F(ServerConfigTest, AuthSettingsAndSecretMasking) {
+  auto config = load_server_config(
+      write("[auth]\njwt_algorithm = \"RS256\"\nargon2_memory_kib = 256\nopen_registration = false\n"),
+      {{"RAGD_AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef"}}, {});
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->jwt_algorithm, "RS256");
+  EXPECT_EQ(config->argon2_memory_kib, 256);
+  EXPECT_FALSE(config->open_registration);
+  EXPECT_EQ(config->jwt_secret, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(config_to_json(*config)["auth"]["jwt_secret"], "***");
+  EXPECT_EQ(error_of("[auth]\njwt_algorithm = \"none\"\n").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(error_of("[auth]\nargon2_passes = 0\n").code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(ServerConfigTest, PlanTables) {
+  auto config = load_server_config(
+      write("[plans.free]\nmessages_per_month = 20\n[plans.team]\nstorage_bytes = -1\n"), {}, {});
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->plan_limits.at("free").at("messages_per_month"), 20);
+  EXPECT_EQ(config->plan_limits.at("team").at("storage_bytes"), -1);
+  EXPECT_EQ(config_to_json(*config)["plans"]["free"]["messages_per_month"], 20);
+  Status unknown = error_of("[plans.free]\nmessages = 20\n");
+  EXPECT_EQ(unknown.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(unknown.message().find("plans.free.messages"), std::string::npos) << unknown.message();
+  EXPECT_EQ(error_of("[plans.free]\nmessages_per_month = -2\n").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(error_of("[plans.free]\nmessages_per_month = \"ten\"\n").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(error_of("[plans]\nfree = 3\n").code(), ErrorCode::kInvalidArgument);
 }
 
 TEST_F(ServerConfigTest, FileProblems) {
