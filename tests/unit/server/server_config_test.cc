@@ -384,7 +384,7 @@ TEST_F(ServerConfigTest, JsonGroupsBySectionAndMasksSecrets) {
   EXPECT_EQ(json["answer"]["k"], 8);
   EXPECT_EQ(json["cache"]["semantic_threshold"], 0.95);
   EXPECT_EQ(json["log"]["level"], "info");
-  EXPECT_EQ(json.size(), 5u);
+  EXPECT_EQ(json.size(), 6u);  // server, auth, llm, answer, cache, log
   size_t settings = 0;
   for (const auto& [section, values] : json.items()) settings += values.size();
   EXPECT_EQ(settings, server_settings().size());
