@@ -65,6 +65,13 @@ const std::set<Operation> kRoutes = {
     {"GET", "/health/detailed"},
     {"GET", "/metrics"},
     {"GET", "/v1/openapi.json"},
+    {"GET", "/v1/quotas"},
+    {"GET", "/v1/usage"},
+    {"GET", "/v1/usage/statement"},
+    {"GET", "/v1/audit"},
+    {"GET", "/v1/admin/organizations"},
+    {"PATCH", "/v1/admin/organizations/{id}"},
+    {"GET", "/v1/admin/users"},
 };
 
 // Calls visit(value) for every object and array element below `node`.
