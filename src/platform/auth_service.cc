@@ -318,12 +318,21 @@ AuthResult<Done> AuthService::change_password(const Principal& who,
     return store_failure<Done>(user.status(), AuthFailure::kUnauthenticated,
                                kBadCredentialsMessage);
   }
+  // Guesses here count towards the same lockout as logins, and a locked account cannot
+  // change its password, so a stolen access token does not open a guessing channel.
   bool matches = current_password.size() <= kMaxPasswordBytes &&
                  impl_->hasher.verify(current_password, user->password_hash);
-  if (!matches) {
+  const bool locked = user->locked_until > impl_->now();
+  if (!matches || locked) {
+    if (!matches && !locked) {
+      (void)impl_->store.record_login_failure(user->id, impl_->config.lockout_threshold,
+                                              impl_->config.lockout_seconds, impl_->now());
+    }
     audit(&who, "auth.password_change", who.user, "failure", ctx,
-          "{\"reason\":\"wrong_current_password\"}");
-    return R::fail(AuthFailure::kInvalid, "the current password is wrong");
+          locked ? "{\"reason\":\"locked\"}" : "{\"reason\":\"wrong_current_password\"}");
+    return R::fail(AuthFailure::kInvalid,
+                   "the current password is wrong, or the account is locked after repeated "
+                   "failures");
   }
   if (auto problem = password_problem(new_password))
     return R::fail(AuthFailure::kInvalid, *problem);

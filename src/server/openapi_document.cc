@@ -2,6 +2,10 @@
 // literal ISO C++ promises to support (clang's -Wpedantic warns beyond it).
 #include "server/openapi_document.h"
 
+#include <nlohmann/json.hpp>
+
+#include "server/openapi_platform.h"
+
 namespace ragd::server {
 
 namespace {
@@ -3776,7 +3780,11 @@ std::string join_parts() {
 }  // namespace
 
 const std::string& openapi_document() {
-  static const std::string document = join_parts();
+  static const std::string document = [] {
+    nlohmann::json parsed = nlohmann::json::parse(join_parts());
+    add_platform_to_openapi(parsed);
+    return parsed.dump(2);
+  }();
   return document;
 }
 

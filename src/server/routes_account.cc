@@ -39,7 +39,9 @@ nlohmann::json account_export(Services& services, PlatformServices& platform, co
   const platform::Principal& who = request.principal;
   nlohmann::json out;
   out["user"] = user_json(unwrap(platform.auth->get_user(who, who.user)));
-  out["organization"] = organization_json(unwrap(platform.auth->organization(who)));
+  auto organization = platform.store->get_organization(who.organization);
+  if (!organization.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+  out["organization"] = organization_json(*organization);
   SessionAccess access = open_sessions(services);
   out["sessions"] = all_sessions(access, who.session_owner());
   nlohmann::json keys = nlohmann::json::array();
@@ -86,7 +88,11 @@ void add_account_routes(Router& router, Services& services) {
     const platform::Principal& who = request.principal;
     nlohmann::json body;
     body["user"] = user_json(unwrap(platform.auth->get_user(who, who.user)));
-    body["organization"] = organization_json(unwrap(platform.auth->organization(who)));
+    // Every role may read its own organisation's name and plan here (organization:read is
+    // for the organisation routes).
+    auto organization = platform.store->get_organization(who.organization);
+    if (!organization.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+    body["organization"] = organization_json(*organization);
     body["plan"] = plan_json(platform.plans.plan_or_free(who.plan));
     body["permissions"] = who.permissions.names();
     body["api_key"] = who.api_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(who.api_key);
@@ -134,7 +140,9 @@ void add_account_routes(Router& router, Services& services) {
     nlohmann::json body = parse_json_body(request);
     reject_unknown_fields(body, {"name", "scopes", "expires_in_days"});
     std::string name = required_string(body, "name", 100);
-    if (!body.contains("scopes")) fail_field("scopes", "is required: the permissions the key may use");
+    if (!body.contains("scopes") || !body["scopes"].is_array()) {
+      fail_field("scopes", "is required: an array of the permissions the key may use");
+    }
     std::vector<std::string> scopes = string_list(body, "scopes", 64);
     int64_t expires_at = 0;
     if (auto days = optional_int(body, "expires_in_days", 1, 3650)) {
@@ -158,7 +166,13 @@ void add_account_routes(Router& router, Services& services) {
 
   router.add("DELETE", "/v1/api-keys/{id}", secured(services, needs(Permission::kApiAccess), [&services](Request& request, ResponseWriter& w) {
     PlatformServices& platform = platform_or_404(services);
-    unwrap(platform.auth->revoke_api_key(request.principal, request.params["id"], request_context(request)));
+    auto revoked = platform.auth->revoke_api_key(request.principal, request.params["id"], request_context(request));
+    if (revoked.failure == platform::AuthFailure::kForbidden) {
+      // Another member's key: revoking it is managing users.
+      throw ApiException(403, "forbidden", revoked.message,
+                         {{"permission", platform::permission_name(Permission::kOrganizationManageUsers)}});
+    }
+    unwrap(std::move(revoked));
     w.respond(no_content());
   }));
 }
