@@ -320,7 +320,21 @@ awaitable<void> HttpServer::Impl::serve(Stream stream, std::string remote) {
       if (ec == http::error::header_limit) {
         http::response<http::string_body> res{http::status::request_header_fields_too_large, 11};
         res.set(http::field::content_type, "application/json");
-        res.body() = R"({"code":"bad_request","message":"the request head is larger than 16 KiB","details":{},"request_id":""})";
+        const std::string id = request_id_for("");
+        res.set("X-Request-ID", id);
+        res.body() = R"({"code":"bad_request","message":"the request head is larger than 16 KiB","details":{},"request_id":")" + id + "\"}";
+        res.prepare_payload();
+        res.keep_alive(false);
+        co_await http::async_write(stream, res, net::redirect_error(use_awaitable, ec));
+      } else if (ec.category() == http::make_error_code(http::error::bad_value).category() &&
+                 ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        // A malformed head (a control character in a header value, a bad method or target):
+        // answer 400 rather than drop the connection without a word.
+        http::response<http::string_body> res{http::status::bad_request, 11};
+        res.set(http::field::content_type, "application/json");
+        const std::string id = request_id_for("");
+        res.set("X-Request-ID", id);
+        res.body() = R"({"code":"bad_request","message":"the request head is malformed","details":{},"request_id":")" + id + "\"}";
         res.prepare_payload();
         res.keep_alive(false);
         co_await http::async_write(stream, res, net::redirect_error(use_awaitable, ec));
@@ -597,6 +611,9 @@ awaitable<void> HttpServer::Impl::serve(Stream stream, std::string remote) {
       log.traceparent = request->traceparent;
       log.remote = remote;
       log.stream = is_stream;
+      log.organization = request->principal.organization;
+      log.user = request->principal.user;
+      log.api_key = request->principal.api_key;
       options.on_request_done(log);
     }
     if (close_after) break;

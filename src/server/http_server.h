@@ -43,6 +43,10 @@ struct RequestLog {
   std::string traceparent;
   std::string remote;
   bool stream = false;
+  // Who asked (empty when unauthenticated or with authentication off).
+  std::string organization;
+  std::string user;
+  std::string api_key;
 };
 
 struct HttpServerOptions {

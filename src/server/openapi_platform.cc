@@ -220,8 +220,10 @@ void add_platform_to_openapi(json& document) {
     const bool open = kPublic.count(path) > 0;
     for (auto& [method, op] : item.items()) {
       if (method == "parameters" || !op.is_object()) continue;
-      if (path.rfind("/health/", 0) == 0 || path == "/v1/openapi.json") continue;
       json& responses = op["responses"];
+      // Any request can have a malformed head (a control character in a header value).
+      if (!responses.contains("400")) responses["400"] = ref("responses/BadRequest");
+      if (path.rfind("/health/", 0) == 0 || path == "/v1/openapi.json") continue;
       if (!responses.contains("429")) responses["429"] = ref("responses/TooManyRequests");
       if (open) {
         op["security"] = json::array();

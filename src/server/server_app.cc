@@ -155,7 +155,9 @@ int run_server(const ServerConfig& config) {
               {"path", r.path}, {"status", r.status}, {"latency_ms", r.latency_ms},
               {"bytes", r.bytes_sent}, {"bytes_in", r.bytes_received}, {"stream", r.stream},
               {"traceparent", r.traceparent}, {"remote", r.remote},
-              {"user", nullptr}, {"org", nullptr}});
+              {"user", r.user.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.user)},
+              {"org", r.organization.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.organization)},
+              {"api_key", r.api_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.api_key)}});
   };
   HttpServer server(std::move(options), router);
   if (Status s = server.start(); !s.is_ok()) {

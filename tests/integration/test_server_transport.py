@@ -130,4 +130,9 @@ def test_configuration_precedence_and_masking(tmp_path):
     typo.write_text("[server]\nprot = 1\n")
     bad = print_config("--config", typo)
     assert bad.returncode == 2 and "prot" in bad.stderr
-    assert print_config("--auth", "on").returncode == 2
+    assert print_config("--auth", "maybe").returncode == 2
+    on = print_config("--auth", "on", "--set", "auth.jwt_secret=" + "s" * 40)
+    assert on.returncode == 0, on.stderr
+    assert json.loads(on.stdout)["server"]["auth"] == "on"
+    assert "s" * 40 not in on.stdout and json.loads(on.stdout)["auth"]["jwt_secret"] == "***"
+    assert json.loads(print_config().stdout)["server"]["auth"] == "on"  # the default
