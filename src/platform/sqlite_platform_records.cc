@@ -34,6 +34,16 @@ Status SqlitePlatformStore::record_usage(const std::vector<UsageRecord>& records
   }
   if (records.empty()) return Status::ok();
   std::lock_guard lock(mutex_);
+  // One row is atomic on its own; several (the meters of one request) share a transaction.
+  if (records.size() == 1) {
+    const UsageRecord& record = records.front();
+    auto inserted = execute(
+        "INSERT INTO usage_records(organization_id, user_id, api_key_id, meter, amount, at, "
+        "request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "cannot record usage", record.organization, record.user, record.api_key, record.meter,
+        record.amount, record.at, record.request_id);
+    return inserted ? Status::ok() : inserted.status();
+  }
   return atomically("cannot record usage", [&]() -> Status {
     for (const UsageRecord& record : records) {
       auto inserted = execute(

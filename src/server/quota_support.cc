@@ -56,6 +56,7 @@ QuotaGrant reserve_quota(Services& services, const Request& request, platform::M
   }
   const std::string reset = window.reset_at ? platform::rfc3339(window.reset_at) : "";
   if (!check->granted) {
+    services.metrics.quota_exceeded.with({platform::meter_name(meter)}).inc();
     throw ApiException(429, "QUOTA_EXCEEDED",
                        std::string("the plan's ") + platform::meter_name(meter) + " quota is spent (" +
                            std::to_string(check->current_usage) + " of " +

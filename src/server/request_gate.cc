@@ -82,7 +82,7 @@ const char* class_name(RateClass rate) {
 
 // Applies every window that concerns the request; returns the headers of the tightest one
 // and throws 429 on the first denial.
-Headers apply_rate_limits(PlatformServices& platform, const Request& request,
+Headers apply_rate_limits(PlatformServices& platform, ServerMetrics& metrics, const Request& request,
                           const platform::Plan& plan, RateClass rate) {
   constexpr std::chrono::milliseconds kMinute{60'000};
   const Principal& who = request.principal;
@@ -111,6 +111,7 @@ Headers apply_rate_limits(PlatformServices& platform, const Request& request,
   for (const Window& window : windows) {
     platform::RateDecision decision = platform.limiter->hit(window.key, window.limit, kMinute);
     if (!decision.allowed) {
+      metrics.rate_limited.with({window.scope}).inc();
       Headers headers = {{"RateLimit-Limit", std::to_string(decision.limit)},
                          {"RateLimit-Remaining", "0"},
                          {"RateLimit-Reset", std::to_string(decision.reset_seconds)},
@@ -186,19 +187,23 @@ Handler secured(Services& services, RouteAccess access,
     }
     if (access.permission) {
       const std::string bearer = bearer_of(request);
-      if (bearer.empty()) unauthenticated("this needs credentials: Authorization: Bearer <token or API key>");
+      if (bearer.empty()) {
+        services.metrics.auth_failures.with({"missing"}).inc();
+        unauthenticated("this needs credentials: Authorization: Bearer <token or API key>");
+      }
       auto principal = platform->auth->authenticate(bearer);
       if (!principal.ok()) {
         if (principal.failure == platform::AuthFailure::kUnavailable) {
           throw ApiException(503, error_code::kUnavailable, "the account service is not available");
         }
+        services.metrics.auth_failures.with({"invalid"}).inc();
         unauthenticated("the credentials are invalid, expired or revoked");
       }
       request.principal = std::move(*principal.value);
       require_permission(request, *access.permission);
     }
     const platform::Plan& plan = platform->plans.plan_or_free(request.principal.plan);
-    Headers headers = apply_rate_limits(*platform, request, plan, access.rate);
+    Headers headers = apply_rate_limits(*platform, services.metrics, request, plan, access.rate);
     if (!request.principal.api_key.empty()) {
       QuotaGrant grant = reserve_quota(services, request, platform::Meter::kApiCalls, 1);
       grant.reservation.commit(1);

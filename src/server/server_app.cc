@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "chat/collection_pipeline.h"
 #include "llm/llm_chain.h"
@@ -73,6 +75,41 @@ static void announce_first_run(PlatformServices& platform, const DataDir& data) 
                data.root().c_str());
 }
 
+// Purges the personal data of accounts deleted more than 30 days ago: at start, then every
+// six hours while the server runs (a server can run for months).
+class AccountPurger {
+ public:
+  explicit AccountPurger(PlatformServices* platform) {
+    if (!platform) return;
+    thread_ = std::thread([this, platform] {
+      std::unique_lock lock(mutex_);
+      do {
+        lock.unlock();
+        auto purged = platform->auth->purge_deleted_users();
+        if (purged.is_ok() && *purged > 0) {
+          log_line({{"ts", unix_now()}, {"level", "info"}, {"event", "accounts_purged"}, {"count", *purged}});
+        }
+        lock.lock();
+      } while (!wake_.wait_for(lock, std::chrono::hours(6), [this] { return stopping_; }));
+    });
+  }
+  ~AccountPurger() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 int run_server(const ServerConfig& config) {
   raise_file_limit();
   DataDir data(resolve_data_dir(config.data_dir));
@@ -117,11 +154,8 @@ int run_server(const ServerConfig& config) {
     }
     services.platform = std::move(platform).value();
     announce_first_run(*services.platform, data);
-    if (auto purged = services.platform->auth->purge_deleted_users(); purged.is_ok() && *purged > 0) {
-      std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"accounts_purged\",\"count\":%lld}\n",
-                   static_cast<long long>(*purged));
-    }
   }
+  AccountPurger purger(services.platform.get());
   Router router;
   add_all_routes(router, services);
 

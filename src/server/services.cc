@@ -44,7 +44,13 @@ ServerMetrics::ServerMetrics(MetricsRegistry& r)
       store_bytes(r.gauge("ragd_store_bytes", "Size of the store's files in bytes")),
       index_chunks(r.gauge("ragd_index_chunks", "Chunks per collection", {"collection"})),
       streams_open(r.gauge("ragd_sse_streams_open", "Event streams open now")),
-      answers(r.counter("ragd_answers_total", "Answers by strategy", {"strategy"})) {}
+      answers(r.counter("ragd_answers_total", "Answers by strategy", {"strategy"})),
+      auth_failures(r.counter("ragd_auth_failures_total",
+                              "Requests refused for missing or invalid credentials", {"reason"})),
+      rate_limited(r.counter("ragd_rate_limited_total", "Requests refused by a rate limit",
+                             {"scope"})),
+      quota_exceeded(r.counter("ragd_quota_exceeded_total", "Requests refused by a quota",
+                               {"meter"})) {}
 
 Services::Services(ServerConfig c, DataDir d, std::shared_ptr<LlmProvider> l, PipelineFactory f)
     : config(std::move(c)),

@@ -41,6 +41,9 @@ struct ServerMetrics {
   GaugeFamily& index_chunks;
   GaugeFamily& streams_open;
   CounterFamily& answers;
+  CounterFamily& auth_failures;   // {reason}: missing, invalid
+  CounterFamily& rate_limited;    // {scope}: all, chat, search
+  CounterFamily& quota_exceeded;  // {meter}
 };
 
 struct Services {
