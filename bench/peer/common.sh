@@ -63,7 +63,9 @@ wait_live() {  # URL
 start_ragd() {  # DATA LOG [flags...]
   local data="$1" log="$2"; shift 2
   local out="$log.stdout"
-  "$RAGD" serve --data "$data" --port 0 "$@" > "$out" 2> "$log" &
+  # --auth off: these benchmarks measure the API itself against peers that have no accounts;
+  # the platform gate's own cost is bench/platform_overhead.sh.
+  "$RAGD" serve --data "$data" --port 0 --auth off "$@" > "$out" 2> "$log" &
   RAGD_PID=$!
   STARTED_PIDS+=("$RAGD_PID")
   local port=""
