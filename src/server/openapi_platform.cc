@@ -213,7 +213,7 @@ void add_platform_to_openapi(json& document) {
       {"content", {{"application/json", {{"schema", ref("schemas/Error")}}}}}};
 
   // Public routes; every other operation needs a bearer credential when auth is on.
-  static const std::set<std::string> kPublic = {"/health/live", "/health/ready", "/health/detailed",
+  static const std::set<std::string> kPublic = {"/health/live", "/health/ready",
                                                 "/v1/openapi.json", "/v1/auth/register", "/v1/auth/login",
                                                 "/v1/auth/refresh", "/v1/auth/logout"};
   for (auto& [path, item] : paths.items()) {
@@ -223,7 +223,7 @@ void add_platform_to_openapi(json& document) {
       json& responses = op["responses"];
       // Any request can have a malformed head (a control character in a header value).
       if (!responses.contains("400")) responses["400"] = ref("responses/BadRequest");
-      if (path.rfind("/health/", 0) == 0 || path == "/v1/openapi.json") continue;
+      if (path == "/health/live" || path == "/health/ready" || path == "/v1/openapi.json") continue;
       if (!responses.contains("429")) responses["429"] = ref("responses/TooManyRequests");
       if (open) {
         op["security"] = json::array();

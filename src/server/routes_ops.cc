@@ -63,11 +63,17 @@ void add_ops_routes(Router& router, Services& services) {
     bool indexes_ok = true;
     nlohmann::json index_checks = nlohmann::json::object();
     if (store_ok) {
+      int64_t loaded = 0;
+      int64_t unavailable = 0;
       for (const CollectionInfo& c : *collections) {
         auto reader = services.readers().get(c.name);
-        index_checks[c.name] = reader.is_ok() ? "loaded" : "unavailable";
+        (reader.is_ok() ? loaded : unavailable) += 1;
+        // A public probe must not list the organisations' collections: with authentication
+        // on it gives counts only.
+        if (!services.platform) index_checks[c.name] = reader.is_ok() ? "loaded" : "unavailable";
         indexes_ok = indexes_ok && reader.is_ok();
       }
+      if (services.platform) index_checks = {{"loaded", loaded}, {"unavailable", unavailable}};
     }
     nlohmann::json providers = llm_providers(services);
     bool ready = store_ok && indexes_ok;
@@ -80,7 +86,8 @@ void add_ops_routes(Router& router, Services& services) {
     w.respond(json_response(body, ready ? 200 : 503));
   }));
 
-  router.add("GET", "/health/detailed", guarded([&services](Request&, ResponseWriter& w) {
+  // Names every collection (of every organisation): an operator's view.
+  router.add("GET", "/health/detailed", secured(services, needs(platform::Permission::kAdminViewSystemMetrics), [&services](Request&, ResponseWriter& w) {
     nlohmann::json dependencies = nlohmann::json::array();
     auto start = Clock::now();
     auto collections = check_store(services);

@@ -132,3 +132,18 @@ def test_rs256_tokens_work_and_hs256_with_the_public_key_does_not(rs256):
         assert_unauthenticated(api.get("/v1/me", f"{forged_header}.{forged_payload}.{signature}"))
     finally:
         api.close()
+
+
+def test_public_health_names_no_organisation(api):
+    session = api.register()
+    api.create_collection(session["access_token"], "secret-plans")
+    ready = api.get("/health/ready")
+    assert ready.status_code == 200, ready.text
+    assert session["organization"]["id"] not in ready.text
+    assert "secret-plans" not in ready.text
+    assert set(ready.json()["checks"]["indexes"]) == {"loaded", "unavailable"}
+    assert_unauthenticated(api.get("/health/detailed"))
+    assert_forbidden(api.get("/health/detailed", session["access_token"]), "admin:view_system_metrics")
+    operator = api.login(ADMIN["email"])["access_token"]
+    detailed = api.get("/health/detailed", operator)
+    assert detailed.status_code == 200 and "secret-plans" in detailed.text
