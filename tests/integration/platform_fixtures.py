@@ -17,6 +17,7 @@ import time
 import uuid
 
 import httpx
+import pytest
 
 from conftest import ragd_binary
 from server_fixtures import Server, assert_error  # noqa: F401  (re-exported)
@@ -249,3 +250,12 @@ def with_payload(token, **changes):
     payload.update(changes)
     return ".".join([header_b64, b64url(json.dumps(payload, separators=(",", ":")).encode()),
                      signature_b64])
+
+
+@pytest.fixture(scope="module")
+def api(server):
+    """An Api on the test module's own `server` fixture (each module starts the server it
+    needs; this client is the same for all)."""
+    client = Api(server.url)
+    yield client
+    client.close()

@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
-from platform_fixtures import (PASSWORD, Api, assert_error, assert_forbidden,
-                               assert_unauthenticated, start_platform, unique_email)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, PASSWORD, assert_error, assert_forbidden, assert_unauthenticated, start_platform,
+    unique_email)
 
 ENTRY_FIELDS = {"id", "at", "organization", "actor_user", "actor_key", "action", "target",
                 "outcome", "ip", "user_agent", "request_id", "details"}
@@ -22,13 +23,6 @@ def server(tmp_path_factory):
     server = start_platform(tmp_path_factory)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from platform_fixtures import (PASSWORD, Api, assert_error, assert_unauthenticated,
-                               b64url, default_tables, hs256_sign, jwt_encode, jwt_parts,
-                               start_platform, unique_email, with_payload)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, PASSWORD, Api, assert_error, assert_unauthenticated, b64url, default_tables,
+    hs256_sign, jwt_encode, jwt_parts, start_platform, unique_email, with_payload)
 
 USER_FIELDS = {"id", "email", "name", "role", "organization", "created_at"}
 ORG_FIELDS = {"id", "name", "plan", "created_at"}
@@ -27,13 +27,6 @@ def server(tmp_path_factory):
     server = start_platform(tmp_path_factory, tables=tables)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from platform_fixtures import (Api, assert_error, assert_not_found, start_platform,
-                               unique_email)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, assert_error, assert_not_found, start_platform, unique_email)
 from server_fixtures import fake_llm  # noqa: F401
 
 QUESTION = "What does the Zanzibar quokka ledger record?"
@@ -32,13 +32,6 @@ def server(tmp_path_factory, fake_llm):  # noqa: F811
     server = start_platform(tmp_path_factory, llm_url=fake_llm.url)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 @pytest.fixture(scope="module")

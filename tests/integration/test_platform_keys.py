@@ -9,9 +9,9 @@ import re
 import openai
 import pytest
 
-from platform_fixtures import (PASSWORD, Api, assert_error, assert_forbidden,
-                               assert_not_found, assert_unauthenticated, start_platform,
-                               unique_email)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, PASSWORD, assert_error, assert_forbidden, assert_not_found, assert_unauthenticated,
+    start_platform, unique_email)
 from server_fixtures import fake_llm  # noqa: F401
 
 KEY_PATTERN = re.compile(r"^(key_[A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{16,})$")
@@ -26,13 +26,6 @@ def server(tmp_path_factory, fake_llm):  # noqa: F811
     server = start_platform(tmp_path_factory, llm_url=fake_llm.url)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 @pytest.fixture(scope="module")

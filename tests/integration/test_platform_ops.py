@@ -11,25 +11,19 @@ import time
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from platform_fixtures import (Api, assert_forbidden, assert_unauthenticated,
-                               b64url, default_tables, jwt_parts, start_platform, write_config)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, Api, assert_forbidden, assert_unauthenticated, b64url, default_tables, jwt_parts,
+    start_platform, write_config)
 from server_fixtures import Server
 
 ADMIN = {"email": "operator@example.com"}
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def server(tmp_path_factory):
     server = start_platform(tmp_path_factory, system_admin=ADMIN)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(served):
-    client = Api(served.url)
-    yield client
-    client.close()
 
 
 def counter(text, name, **labels):
@@ -62,13 +56,13 @@ def test_platform_counters_move(api):
     assert counter(after, name, reason="invalid") == counter(before, name, reason="invalid") + 2
 
 
-def test_access_log_names_the_caller(served, api):
+def test_access_log_names_the_caller(server, api):
     session = api.register()
     api.get("/v1/me", session["access_token"], headers={"X-Request-ID": "who-asked-1"})
     deadline = time.time() + 10
     entry = None
     while time.time() < deadline and entry is None:
-        entry = next((e for e in served.access_log() if e.get("request_id") == "who-asked-1"), None)
+        entry = next((e for e in server.access_log() if e.get("request_id") == "who-asked-1"), None)
         time.sleep(0.05)
     assert entry is not None
     assert entry["org"] == session["organization"]["id"]
@@ -79,7 +73,7 @@ def test_access_log_names_the_caller(served, api):
     deadline = time.time() + 10
     entry = None
     while time.time() < deadline and entry is None:
-        entry = next((e for e in served.access_log() if e.get("request_id") == "who-asked-2"), None)
+        entry = next((e for e in server.access_log() if e.get("request_id") == "who-asked-2"), None)
         time.sleep(0.05)
     assert entry is not None and entry["api_key"] == key["id"]
 
@@ -92,8 +86,8 @@ def test_first_start_says_how_to_create_the_first_organisation(tmp_path_factory)
         server.stop()
 
 
-def test_no_hint_once_an_organisation_exists(served):
-    assert "ragd admin create-org" not in served.stderr()
+def test_no_hint_once_an_organisation_exists(server):
+    assert "ragd admin create-org" not in server.stderr()
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ import threading
 import httpx
 import pytest
 
-from platform_fixtures import (Api, assert_error, default_tables, start_platform,
-                               unique_email)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, assert_error, default_tables, start_platform, unique_email)
 from server_fixtures import fake_llm, iter_sse  # noqa: F401
 
 FREE_MESSAGES = 20
@@ -41,13 +41,6 @@ def server(tmp_path_factory, fake_llm):  # noqa: F811
     server = start_platform(tmp_path_factory, tables=tables, llm_url=fake_llm.url)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 def new_org(api, name, plan=None, document=True):

@@ -6,9 +6,9 @@ act with their scopes only; system-admin routes need a system admin (made with
 
 import pytest
 
-from platform_fixtures import (PASSWORD, Api, assert_error, assert_forbidden,
-                               assert_not_found, assert_unauthenticated, create_system_admin,
-                               start_platform, unique_email)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, PASSWORD, assert_error, assert_forbidden, assert_not_found, assert_unauthenticated,
+    create_system_admin, start_platform, unique_email)
 
 SYSADMIN_EMAIL = unique_email("operator")
 DOCUMENT = "Barrel rooms are kept at twelve degrees. Tours of the barrel room start at two."
@@ -19,13 +19,6 @@ def server(tmp_path_factory):
     server = start_platform(tmp_path_factory)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 @pytest.fixture(scope="module")

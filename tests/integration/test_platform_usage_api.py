@@ -18,9 +18,9 @@ import uuid
 import pytest
 
 from conftest import ragd_binary
-from platform_fixtures import (PASSWORD, Api, assert_error, assert_forbidden, assert_not_found,
-                               assert_unauthenticated, default_tables, start_platform,
-                               unique_email)
+from platform_fixtures import (  # noqa: F401  (api: a shared fixture)
+    api, PASSWORD, Api, assert_error, assert_forbidden, assert_not_found,
+    assert_unauthenticated, default_tables, start_platform, unique_email)
 from server_fixtures import Server
 
 MEMBER_CALLS = 3
@@ -50,13 +50,6 @@ def server(tmp_path_factory, admin_cli):
     server = start_platform(tmp_path_factory, tables=default_tables(), system_admin=system_admin)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    api = Api(server.url)
-    yield api
-    api.close()
 
 
 def today_or_yesterday():
