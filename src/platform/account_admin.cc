@@ -380,4 +380,8 @@ AuthResult<Organization> AuthService::update_organization(const Principal& who,
   return R::of(std::move(org));
 }
 
+void AuthService::forget_organization(const std::string& organization_id) {
+  impl_->organizations.erase(organization_id);
+}
+
 }  // namespace ragd::platform

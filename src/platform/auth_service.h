@@ -151,6 +151,10 @@ class AuthService {
                                                const std::optional<std::string>& plan,
                                                const RequestContext& ctx);
 
+  // Drops an organisation from the cache after a change made to the store directly (the
+  // system admin's plan change), so it acts at once on this node.
+  void forget_organization(const std::string& organization_id);
+
   // Purges personal data of users deleted more than 30 days ago; returns how many.
   Result<int64_t> purge_deleted_users();
 

@@ -207,8 +207,7 @@ void add_audit_routes(Router& router, Services& services) {
       }
       store_unavailable();
     }
-    // AuthService caches organisations for up to AuthConfig::cache_seconds: requests of the
-    // organisation's members see the new plan within that time.
+    platform.auth->forget_organization(organization->id);  // the new plan acts at once
     audit_request(services, request, "admin.set_plan", organization->id, "success",
                   {{"from", from}, {"to", plan}});
     w.respond(json_response(organization_json(*organization)));

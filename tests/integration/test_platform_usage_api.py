@@ -468,6 +468,9 @@ def test_a_system_admin_lists_and_changes_organisations(api, admin_cli, org_a, o
     assert changed.status_code == 200, changed.text
     assert changed.json()["plan"] == "enterprise" and changed.json()["id"] == org_b["org_id"]
     assert api.get("/v1/organization", org_b["token"]).json()["plan"] == "enterprise"
+    # The members' limits follow at once (the plan is not served from a stale cache).
+    assert api.get("/v1/quotas", org_b["token"]).json()["plan"]["name"] == "enterprise"
+    assert api.get("/v1/me", org_b["token"]).json()["plan"]["name"] == "enterprise"
     assert_error(api.patch(path, token, json={"plan": "platinum"}), 422, "validation_failed")
     assert_error(api.patch(path, token, json={}), 422, "validation_failed")
     assert_error(api.patch(path, token, json={"plan": "pro", "name": "x"}), 422)
