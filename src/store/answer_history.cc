@@ -1,6 +1,6 @@
 #include "store/answer_history.h"
 
-#include "store/statement.h"
+#include "sqlite/statement.h"
 
 namespace ragd {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "store/statement.h"
+#include "sqlite/statement.h"
 #include "store/store.h"
 
 namespace ragd {

@@ -5,7 +5,7 @@
 #include <ctime>
 #include <iterator>
 
-#include "store/statement.h"
+#include "sqlite/statement.h"
 
 namespace ragd {
 namespace {

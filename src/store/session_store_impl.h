@@ -11,8 +11,8 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "sqlite/statement.h"
 #include "store/session_store.h"
-#include "store/statement.h"
 #include "text/analyzer.h"
 
 namespace ragd {

@@ -5,9 +5,9 @@
 #include <ctime>
 #include <string>
 
+#include "sqlite/sqlite_error.h"
+#include "sqlite/statement.h"
 #include "store/migrations.h"
-#include "store/sqlite_error.h"
-#include "store/statement.h"
 #include "store/store.h"
 #include "store/store_rows.h"
 #include "store/store_statements.h"

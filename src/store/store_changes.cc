@@ -3,7 +3,7 @@
 #include <limits>
 #include <string>
 
-#include "store/statement.h"
+#include "sqlite/statement.h"
 #include "store/store.h"
 #include "store/store_rows.h"
 #include "store/store_statements.h"

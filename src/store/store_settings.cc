@@ -2,7 +2,7 @@
 // embedding model switch becomes visible to readers with it); and the description's update.
 #include <sqlite3.h>
 
-#include "store/statement.h"
+#include "sqlite/statement.h"
 #include "store/store.h"
 
 namespace ragd {

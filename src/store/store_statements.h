@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "common/status.h"
-#include "store/statement.h"
+#include "sqlite/statement.h"
 #include "store/store.h"
 
 namespace ragd {

@@ -1,11 +1,11 @@
-#include "store/statement.h"
+#include "sqlite/statement.h"
 
 #include <sqlite3.h>
 
 #include <limits>
 #include <utility>
 
-#include "store/sqlite_error.h"
+#include "sqlite/sqlite_error.h"
 
 namespace ragd {
 
