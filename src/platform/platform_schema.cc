@@ -5,7 +5,8 @@
 #include <ctime>
 #include <iterator>
 
-#include "platform/platform_sqlite.h"
+#include "platform/platform_sqlite_errors.h"
+#include "sqlite/statement.h"
 
 namespace ragd::platform {
 namespace {
@@ -119,17 +120,19 @@ constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
 
 // 0 for a fresh file; -1 for a file with other tables and no platform_schema.
 Result<int> read_version(sqlite3* db) {
-  auto tables = SqlStatement::prepare(
+  auto tables = Statement::prepare(
       db,
       "SELECT COUNT(*), COALESCE(SUM(name = 'platform_schema'), 0) FROM sqlite_master "
-      "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+      "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+      platform_sqlite_status);
   if (!tables) return tables.status();
   auto row = tables->step("cannot read the schema");
   if (!row) return row.status();
   int64_t count = tables->column_int64(0);
   bool has_schema = tables->column_int64(1) != 0;
   if (!has_schema) return count == 0 ? 0 : -1;
-  auto version = SqlStatement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM platform_schema");
+  auto version = Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM platform_schema",
+                                    platform_sqlite_status);
   if (!version) return version.status();
   row = version->step("cannot read the schema version");
   if (!row) return row.status();
@@ -152,7 +155,7 @@ Status check_version(int version, const std::string& path) {
 
 Status apply_one(sqlite3* db, const Migration& migration, const std::string& path) {
   std::string what = "migrating to schema version " + std::to_string(migration.version);
-  RAGD_RETURN_IF_ERROR(exec_script(db, "BEGIN IMMEDIATE", what));
+  RAGD_RETURN_IF_ERROR(exec_sql(db, "BEGIN IMMEDIATE", what, platform_sqlite_status));
   auto rollback_with = [&](Status status) {
     if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     return status;
@@ -163,27 +166,25 @@ Status apply_one(sqlite3* db, const Migration& migration, const std::string& pat
   Status status = check_version(*current, path);
   if (!status) return rollback_with(status);
   if (*current >= migration.version) return rollback_with(Status::ok());
-  status = exec_script(db,
-                       "CREATE TABLE IF NOT EXISTS platform_schema ("
-                       " version INTEGER PRIMARY KEY,"
-                       " name TEXT NOT NULL,"
-                       " applied_at INTEGER NOT NULL)",
-                       what);
+  status = exec_sql(db,
+                    "CREATE TABLE IF NOT EXISTS platform_schema ("
+                    " version INTEGER PRIMARY KEY,"
+                    " name TEXT NOT NULL,"
+                    " applied_at INTEGER NOT NULL)",
+                    what, platform_sqlite_status);
   if (!status) return rollback_with(status);
-  status = exec_script(db, migration.sql, what);
+  status = exec_sql(db, migration.sql, what, platform_sqlite_status);
   if (!status) return rollback_with(status);
-  auto record = SqlStatement::prepare(
-      db, "INSERT INTO platform_schema(version, name, applied_at) VALUES (?, ?, ?)");
+  auto record = Statement::prepare(
+      db, "INSERT INTO platform_schema(version, name, applied_at) VALUES (?, ?, ?)",
+      platform_sqlite_status);
   if (!record) return rollback_with(record.status());
   status =
       record->bind_all(migration.version, migration.name, static_cast<int64_t>(std::time(nullptr)));
-  if (status) {
-    auto done = record->run(what);
-    if (!done) status = done.status();
-  }
+  if (status) status = record->run(what);
   if (!status) return rollback_with(status);
   record->reset();
-  status = exec_script(db, "COMMIT", what);
+  status = exec_sql(db, "COMMIT", what, platform_sqlite_status);
   if (!status) return rollback_with(status);
   return Status::ok();
 }

@@ -13,7 +13,7 @@ namespace {
   "id, organization_id, user_id, name, digest, scopes_json, created_at, expires_at, " \
   "last_used_at, revoked_at"
 
-RefreshToken read_token(const SqlStatement& s) {
+RefreshToken read_token(const Statement& s) {
   RefreshToken token;
   token.id = s.column_text(0);
   token.family = s.column_text(1);
@@ -32,7 +32,7 @@ std::string scopes_to_json(const std::vector<std::string>& scopes) {
   return nlohmann::json(scopes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<ApiKey> read_key(const SqlStatement& s) {
+Result<ApiKey> read_key(const Statement& s) {
   ApiKey key;
   key.id = s.column_text(0);
   key.organization = s.column_text(1);
@@ -75,8 +75,8 @@ Result<RefreshToken> SqlitePlatformStore::find_refresh_token(const std::string& 
   std::lock_guard lock(mutex_);
   auto prepared = statement("SELECT " RAGD_TOKEN_COLUMNS " FROM refresh_tokens WHERE digest = ?");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(digest));
   auto row = s.step("cannot read the refresh token");
   if (!row) return row.status();
@@ -125,8 +125,8 @@ Result<ApiKey> SqlitePlatformStore::get_api_key(const std::string& id) {
   std::lock_guard lock(mutex_);
   auto prepared = statement("SELECT " RAGD_KEY_COLUMNS " FROM api_keys WHERE id = ?");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(id));
   auto row = s.step("cannot read the API key");
   if (!row) return row.status();
@@ -141,8 +141,8 @@ Result<std::vector<ApiKey>> SqlitePlatformStore::list_api_keys(
                             " FROM api_keys WHERE organization_id = ?1"
                             " AND (?2 IS NULL OR user_id = ?2) ORDER BY created_at, id");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(organization, user));
   std::vector<ApiKey> out;
   while (true) {

@@ -65,8 +65,8 @@ Result<int64_t> SqlitePlatformStore::usage_total(const std::string& organization
       "SELECT COALESCE(SUM(amount), 0) FROM usage_records "
       "WHERE organization_id = ? AND meter = ? AND at >= ? AND at < ?");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(organization, meter, from, to));
   auto row = s.step("cannot sum usage");
   if (!row) return row.status();
@@ -83,8 +83,8 @@ Result<std::vector<UsageRow>> SqlitePlatformStore::usage_report(const UsageQuery
       " WHERE organization_id = ?1 AND (?2 IS NULL OR user_id = ?2) AND at >= ?3 AND at < ?4"
       " GROUP BY u, d, meter ORDER BY u, d, meter");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(query.organization, query.user, query.from, query.to,
                                   query.by_user, query.by_day));
   std::vector<UsageRow> out;
@@ -131,8 +131,8 @@ Result<std::vector<AuditEntry>> SqlitePlatformStore::query_audit(const AuditQuer
                       ? statement(RAGD_AUDIT_SELECT "organization_id = ?1" RAGD_AUDIT_FILTERS)
                       : statement(RAGD_AUDIT_SELECT "?1 IS NULL" RAGD_AUDIT_FILTERS);
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(query.organization, query.actor_user, exact, prefix, query.since,
                                   query.until, query.before_id, limit));
   std::vector<AuditEntry> out;

@@ -25,7 +25,7 @@ constexpr char kConnectionPragmas[] =
 
 Status enable_wal(sqlite3* db, const std::string& path) {
   // The first statement to read the file: a damaged or foreign file fails here.
-  auto pragma = SqlStatement::prepare(db, "PRAGMA journal_mode = WAL");
+  auto pragma = Statement::prepare(db, "PRAGMA journal_mode = WAL", platform_sqlite_status);
   if (!pragma) return pragma.status();
   auto row = pragma->step("cannot open the database");
   if (!row) return row.status();
@@ -37,7 +37,7 @@ Status enable_wal(sqlite3* db, const std::string& path) {
   return Status::ok();
 }
 
-Organization read_organization(const SqlStatement& s) {
+Organization read_organization(const Statement& s) {
   Organization org;
   org.id = s.column_text(0);
   org.name = s.column_text(1);
@@ -62,7 +62,7 @@ std::string lower_ascii(std::string_view text) {
   return out;
 }
 
-User read_user(const SqlStatement& s) {
+User read_user(const Statement& s) {
   User user;
   user.id = s.column_text(0);
   user.organization = s.column_text(1);
@@ -99,7 +99,8 @@ Result<std::unique_ptr<PlatformStore>> SqlitePlatformStore::open(const std::stri
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   Status status = enable_wal(db, path);
   if (!status) return naming(status);
-  status = exec_script(db, kConnectionPragmas, "cannot configure the connection");
+  status =
+      exec_sql(db, kConnectionPragmas, "cannot configure the connection", platform_sqlite_status);
   if (!status) return naming(status);
   auto version = migrate_platform_schema(db, path);
   if (!version) return naming(version.status());
@@ -111,10 +112,10 @@ SqlitePlatformStore::~SqlitePlatformStore() {
   sqlite3_close_v2(db_);
 }
 
-Result<SqlStatement*> SqlitePlatformStore::statement(std::string_view sql) {
+Result<Statement*> SqlitePlatformStore::statement(std::string_view sql) {
   auto found = statements_.find(sql);
   if (found != statements_.end()) return &found->second;
-  auto prepared = SqlStatement::prepare(db_, sql);
+  auto prepared = Statement::prepare(db_, sql, platform_sqlite_status);
   if (!prepared) return prepared.status();
   return &statements_.emplace(sql, std::move(*prepared)).first->second;
 }
@@ -161,8 +162,8 @@ Result<Organization> SqlitePlatformStore::get_organization(const std::string& id
   std::lock_guard lock(mutex_);
   auto prepared = statement("SELECT id, name, plan, created_at FROM organizations WHERE id = ?");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(id));
   auto row = s.step("cannot read the organisation");
   if (!row) return row.status();
@@ -175,8 +176,8 @@ Result<std::vector<Organization>> SqlitePlatformStore::list_organizations() {
   auto prepared =
       statement("SELECT id, name, plan, created_at FROM organizations ORDER BY created_at, id");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   s.reset();
   std::vector<Organization> out;
   while (true) {
@@ -214,7 +215,7 @@ Status SqlitePlatformStore::insert_user_locked(const User& user) {
   if (inserted.status().code() == ErrorCode::kAlreadyExists) {
     auto taken = statement("SELECT 1 FROM users WHERE email = ?");
     if (!taken) return taken.status();
-    ResetOnExit reset(**taken);
+    StatementReset reset(**taken);
     RAGD_RETURN_IF_ERROR((*taken)->bind_all(lower_ascii(user.email)));
     auto row = (*taken)->step("cannot create the user");
     if (!row) return row.status();
@@ -233,8 +234,8 @@ Result<std::vector<User>> SqlitePlatformStore::select_users(std::string_view sql
                                                             const std::string* value) {
   auto prepared = statement(sql);
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   s.reset();
   if (value != nullptr) RAGD_RETURN_IF_ERROR(s.bind(1, *value));
   std::vector<User> out;
@@ -252,8 +253,8 @@ Result<User> SqlitePlatformStore::get_user(const std::string& organization, cons
   auto prepared = statement("SELECT " RAGD_USER_COLUMNS
                             " FROM users WHERE id = ? AND organization_id = ? AND deleted_at = 0");
   if (!prepared) return prepared.status();
-  SqlStatement& s = **prepared;
-  ResetOnExit reset(s);
+  Statement& s = **prepared;
+  StatementReset reset(s);
   RAGD_RETURN_IF_ERROR(s.bind_all(id, organization));
   auto row = s.step("cannot read the user");
   if (!row) return row.status();

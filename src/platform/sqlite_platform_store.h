@@ -16,8 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "platform/platform_sqlite.h"
+#include "platform/platform_sqlite_errors.h"
 #include "platform/platform_store.h"
+#include "sqlite/statement.h"
 
 namespace ragd::platform {
 
@@ -72,16 +73,17 @@ class SqlitePlatformStore final : public PlatformStore {
 
   // The kept statement for `sql`, a string literal (it is the cache key), prepared on
   // first use. Called with mutex_ held.
-  Result<SqlStatement*> statement(std::string_view sql);
+  Result<Statement*> statement(std::string_view sql);
   // Runs `sql` with `values` bound; returns the number of rows changed. mutex_ held.
   template <typename... Values>
   Result<int64_t> execute(std::string_view sql, std::string_view what, const Values&... values) {
     auto prepared = statement(sql);
     if (!prepared) return prepared.status();
-    SqlStatement& s = **prepared;
-    ResetOnExit reset(s);
+    Statement& s = **prepared;
+    StatementReset reset(s);
     RAGD_RETURN_IF_ERROR(s.bind_all(values...));
-    return s.run(what);
+    RAGD_RETURN_IF_ERROR(s.run(what));
+    return s.changes();
   }
   // Runs `work` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it fails. mutex_ held.
   Status atomically(std::string_view what, const std::function<Status()>& work);
@@ -91,7 +93,7 @@ class SqlitePlatformStore final : public PlatformStore {
 
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string_view, SqlStatement> statements_;
+  std::unordered_map<std::string_view, Statement> statements_;
 };
 
 // Lower-cases ASCII letters (e-mail addresses are compared case-insensitively).
@@ -99,6 +101,6 @@ std::string lower_ascii(std::string_view text);
 // The status of an UPDATE that must match a row: kNotFound (`missing`) when none changed.
 Status changed_one(const Result<int64_t>& changed, const char* missing);
 // Reads the columns RAGD_USER_COLUMNS of the current row of `s`.
-User read_user(const SqlStatement& s);
+User read_user(const Statement& s);
 
 }  // namespace ragd::platform

@@ -9,9 +9,14 @@ struct sqlite3;
 
 namespace ragd {
 
-// Status for a failed SQLite call `rc` made while doing `what` on `db` (which may be null).
-// The message carries SQLite's own explanation; codes map to the ErrorCode a caller can act
-// on: a damaged or foreign file is kCorruption, disk and lock trouble is kIo.
+// Maps the failed SQLite call `rc`, made while doing `what` on `db` (which may be null), to
+// a Status. Statement and exec_sql report every failure through one; each caller picks the
+// mapping whose codes and wording its own contract promises.
+using SqliteErrorMapper = Status (*)(sqlite3* db, int rc, std::string_view what);
+
+// The document store's mapping: the message carries SQLite's own explanation; codes map to
+// the ErrorCode a caller can act on: a damaged or foreign file is kCorruption, disk and lock
+// trouble is kIo.
 Status sqlite_status(sqlite3* db, int rc, std::string_view what);
 
 }  // namespace ragd

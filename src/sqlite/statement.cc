@@ -10,6 +10,15 @@
 namespace ragd {
 
 Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
+  return prepare_with(db, sql, sqlite_status, /*quote_sql=*/true);
+}
+
+Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql, SqliteErrorMapper errors) {
+  return prepare_with(db, sql, errors, /*quote_sql=*/false);
+}
+
+Result<Statement> Statement::prepare_with(sqlite3* db, std::string_view sql,
+                                          SqliteErrorMapper errors, bool quote_sql) {
   if (sql.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return Status::invalid("SQL statement too long");
   }
@@ -19,13 +28,17 @@ Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
                               SQLITE_PREPARE_PERSISTENT, &raw, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(raw);
-    return sqlite_status(db, rc, "cannot prepare SQL `" + std::string(sql) + "`");
+    return errors(db, rc,
+                  quote_sql ? "cannot prepare SQL `" + std::string(sql) + "`"
+                            : std::string("cannot prepare a statement"));
   }
   if (raw == nullptr) return Status::internal("empty SQL statement");
-  Statement statement(db, raw);
+  Statement statement(db, raw, errors);
   for (; tail != nullptr && tail < sql.data() + sql.size(); ++tail) {
     if (*tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != ';') {
-      return Status::internal("more than one SQL statement in `" + std::string(sql) + "`");
+      return Status::internal(quote_sql
+                                  ? "more than one SQL statement in `" + std::string(sql) + "`"
+                                  : std::string("more than one SQL statement"));
     }
   }
   return statement;
@@ -33,13 +46,15 @@ Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
 
 Statement::Statement(Statement&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
-      statement_(std::exchange(other.statement_, nullptr)) {}
+      statement_(std::exchange(other.statement_, nullptr)),
+      errors_(other.errors_) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     sqlite3_finalize(statement_);
     db_ = std::exchange(other.db_, nullptr);
     statement_ = std::exchange(other.statement_, nullptr);
+    errors_ = other.errors_;
   }
   return *this;
 }
@@ -57,14 +72,14 @@ void Statement::reset() {
 
 Status Statement::bind(int index, int64_t value) {
   int rc = sqlite3_bind_int64(statement_, index, value);
-  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind an integer");
+  if (rc != SQLITE_OK) return errors_(db_, rc, "cannot bind an integer");
   return Status::ok();
 }
 
 Status Statement::bind(int index, std::string_view value) {
   int rc = sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT,
                                SQLITE_UTF8);
-  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind a text value");
+  if (rc != SQLITE_OK) return errors_(db_, rc, "cannot bind a text value");
   return Status::ok();
 }
 
@@ -75,7 +90,7 @@ Status Statement::bind(int index, const std::optional<std::string>& value) {
 
 Status Statement::bind(int index, std::nullptr_t) {
   int rc = sqlite3_bind_null(statement_, index);
-  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind NULL");
+  if (rc != SQLITE_OK) return errors_(db_, rc, "cannot bind NULL");
   return Status::ok();
 }
 
@@ -83,22 +98,26 @@ Status Statement::bind_blob(int index, const void* data, size_t size) {
   static const char kEmpty = 0;
   int rc = sqlite3_bind_blob64(statement_, index, size == 0 ? &kEmpty : data, size,
                                SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK) return sqlite_status(db_, rc, "cannot bind a blob");
+  if (rc != SQLITE_OK) return errors_(db_, rc, "cannot bind a blob");
   return Status::ok();
 }
 
-Result<bool> Statement::step() {
+Result<bool> Statement::step(std::string_view what) {
   int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return sqlite_status(db_, rc, "SQL statement failed");
+  return errors_(db_, rc, what);
 }
 
-Status Statement::run() {
+Status Statement::run(std::string_view what) {
   int rc = sqlite3_step(statement_);
   while (rc == SQLITE_ROW) rc = sqlite3_step(statement_);
-  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, "SQL statement failed");
+  if (rc != SQLITE_DONE) return errors_(db_, rc, what);
   return Status::ok();
+}
+
+int64_t Statement::changes() const {
+  return static_cast<int64_t>(sqlite3_changes64(db_));
 }
 
 int64_t Statement::column_int64(int column) const {
@@ -134,11 +153,11 @@ std::string_view Statement::sql() const {
   return text == nullptr ? std::string_view() : std::string_view(text);
 }
 
-Status exec_sql(sqlite3* db, const char* sql, std::string_view what) {
+Status exec_sql(sqlite3* db, const char* sql, std::string_view what, SqliteErrorMapper errors) {
   char* error = nullptr;
   int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return Status::ok();
-  Status status = sqlite_status(db, rc, what);
+  Status status = errors(db, rc, what);
   sqlite3_free(error);
   return status;
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/platform_sqlite.h"
+#include "platform/platform_sqlite_errors.h"
 #include "platform/platform_store.h"
 #include "platform_store_test_support.h"
 
