@@ -661,6 +661,10 @@ HttpServer::~HttpServer() = default;
 Status HttpServer::start() {
   Impl& s = *impl_;
   if (!s.options.run_blocking) return Status::invalid("the server needs a worker executor");
+  // Registered here, before the caller announces the port: a SIGTERM that arrives between
+  // the announcement and run() is queued for the drain instead of killing the process.
+  s.signals.add(SIGINT);
+  s.signals.add(SIGTERM);
   if (s.options.tls_cert_file.empty() != s.options.tls_key_file.empty()) {
     return Status::invalid("TLS needs both a certificate and a key file");
   }
@@ -694,8 +698,6 @@ int HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::run() {
   Impl& s = *impl_;
-  s.signals.add(SIGINT);
-  s.signals.add(SIGTERM);
   s.signals.async_wait([this](const beast::error_code& ec, int) {
     if (!ec) request_stop();
   });
