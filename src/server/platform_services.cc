@@ -1,9 +1,10 @@
 #include "server/platform_services.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "common/file_io.h"
 #include "platform/secret_tokens.h"
@@ -34,12 +35,14 @@ Result<std::string> data_folder_secret(const DataDir& data) {
   }
   std::string secret = platform::random_token(48);
   const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << secret;
-    if (!out) return Status::io("cannot write " + temp);
-  }
-  ::chmod(temp.c_str(), 0600);
+  // Created readable by the owner only from the first byte (no window at the umask's mode).
+  ::unlink(temp.c_str());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::io("cannot create " + temp);
+  const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || !synced) return Status::io("cannot write " + temp);
   std::filesystem::rename(temp, path, ec);
   if (ec) return Status::io("cannot create " + path);
   return secret;

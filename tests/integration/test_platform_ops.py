@@ -5,6 +5,7 @@ tokens (with algorithm confusion refused over HTTP)."""
 import hashlib
 import hmac
 import json
+import pathlib
 import subprocess
 import time
 
@@ -82,6 +83,10 @@ def test_first_start_says_how_to_create_the_first_organisation(tmp_path_factory)
     server = start_platform(tmp_path_factory)
     try:
         assert "ragd admin create-org" in server.stderr()
+        # The generated signing key is readable by its owner only.
+        secret = pathlib.Path(server.data) / "jwt.secret"
+        assert secret.stat().st_mode & 0o777 == 0o600
+        assert len(secret.read_bytes()) >= 32
     finally:
         server.stop()
 
