@@ -6,6 +6,13 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+Response no_content() {
+  Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
 Response json_response(const nlohmann::json& body, int status) {
   Response response;
   response.status = status;

@@ -35,6 +35,9 @@ Response error_response(int status, std::string_view code, std::string_view mess
                         const std::string& request_id,
                         const nlohmann::json& details = nlohmann::json::object());
 
+// 204 No Content (no body, no content type).
+Response no_content();
+
 // A JSON body: serialised with invalid UTF-8 replaced, never throwing.
 Response json_response(const nlohmann::json& body, int status = 200);
 

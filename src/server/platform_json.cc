@@ -11,6 +11,10 @@ nlohmann::json time_or_null(int64_t t) {
   return t ? nlohmann::json(platform::rfc3339(t)) : nlohmann::json(nullptr);
 }
 
+nlohmann::json text_or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
 nlohmann::json limit_json(int64_t limit) { return limit < 0 ? nlohmann::json(nullptr) : nlohmann::json(limit); }
 
 }  // namespace
@@ -61,6 +65,27 @@ nlohmann::json plan_json(const platform::Plan& plan) {
           {"search_per_minute", limit_json(plan.search_per_minute)}};
 }
 
+nlohmann::json audit_entry_json(const platform::AuditEntry& entry) {
+  nlohmann::json details = nlohmann::json::parse(entry.details, nullptr, false);
+  if (details.is_discarded() || !details.is_object()) details = nlohmann::json::object();
+  return {{"id", entry.id},
+          {"at", platform::rfc3339(entry.at)},
+          {"organization", text_or_null(entry.organization)},
+          {"actor_user", text_or_null(entry.actor_user)},
+          {"actor_key", text_or_null(entry.actor_key)},
+          {"action", entry.action},
+          {"target", entry.target},
+          {"outcome", entry.outcome},
+          {"ip", entry.ip},
+          {"user_agent", entry.user_agent},
+          {"request_id", entry.request_id},
+          {"details", details}};
+}
+
+void account_service_unavailable() {
+  throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+}
+
 void throw_auth_failure(platform::AuthFailure failure, const std::string& message) {
   using platform::AuthFailure;
   switch (failure) {
@@ -78,7 +103,7 @@ void throw_auth_failure(platform::AuthFailure failure, const std::string& messag
     case AuthFailure::kUnavailable:
       break;
   }
-  throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+  account_service_unavailable();
 }
 
 }  // namespace ragd::server

@@ -18,6 +18,12 @@ nlohmann::json token_pair_json(const platform::TokenPair& tokens);
 nlohmann::json api_key_json(const platform::ApiKey& key);  // never the digest
 nlohmann::json plan_json(const platform::Plan& plan);
 
+// An audit log entry (organization and actors null when empty; details an object).
+nlohmann::json audit_entry_json(const platform::AuditEntry& entry);
+
+// 503 unavailable: the account service (the platform store) failed; nothing more is said.
+[[noreturn]] void account_service_unavailable();
+
 // Throws the ApiException of a failed AuthResult: 401 unauthenticated, 403 forbidden, 404
 // not_found, 409 conflict, 422 validation_failed, 503 unavailable.
 [[noreturn]] void throw_auth_failure(platform::AuthFailure failure, const std::string& message);

@@ -4,6 +4,7 @@
 
 #include "server/api_error.h"
 #include "server/api_exception.h"
+#include "server/platform_json.h"
 #include "server/quota_support.h"
 #include "server/routes.h"
 
@@ -194,7 +195,7 @@ Handler secured(Services& services, RouteAccess access,
       auto principal = platform->auth->authenticate(bearer);
       if (!principal.ok()) {
         if (principal.failure == platform::AuthFailure::kUnavailable) {
-          throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+          account_service_unavailable();
         }
         services.metrics.auth_failures.with({"invalid"}).inc();
         unauthenticated("the credentials are invalid, expired or revoked");

@@ -14,39 +14,19 @@ namespace {
 
 using platform::Permission;
 
-Response no_content() {
-  Response response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
-}
-
-nlohmann::json audit_entry_json(const platform::AuditEntry& e) {
-  auto details = nlohmann::json::parse(e.details, nullptr, false);
-  return {{"id", e.id},
-          {"at", platform::rfc3339(e.at)},
-          {"action", e.action},
-          {"target", e.target},
-          {"outcome", e.outcome},
-          {"ip", e.ip},
-          {"user_agent", e.user_agent},
-          {"request_id", e.request_id},
-          {"details", details.is_object() ? details : nlohmann::json::object()}};
-}
-
 // Everything the platform and the store hold about the caller.
 nlohmann::json account_export(Services& services, PlatformServices& platform, const Request& request) {
   const platform::Principal& who = request.principal;
   nlohmann::json out;
   out["user"] = user_json(unwrap(platform.auth->get_user(who, who.user)));
   auto organization = platform.store->get_organization(who.organization);
-  if (!organization.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+  if (!organization.is_ok()) account_service_unavailable();
   out["organization"] = organization_json(*organization);
   SessionAccess access = open_sessions(services);
   out["sessions"] = all_sessions(access, who.session_owner());
   nlohmann::json keys = nlohmann::json::array();
   auto listed = platform.store->list_api_keys(who.organization, who.user);
-  if (!listed.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+  if (!listed.is_ok()) account_service_unavailable();
   for (const platform::ApiKey& key : *listed) keys.push_back(api_key_json(key));
   out["api_keys"] = keys;
   platform::UsageQuery usage;
@@ -56,7 +36,7 @@ nlohmann::json account_export(Services& services, PlatformServices& platform, co
   usage.to = platform.auth->now() + 1;
   usage.by_day = true;
   auto rows = platform.store->usage_report(usage);
-  if (!rows.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+  if (!rows.is_ok()) account_service_unavailable();
   nlohmann::json usage_rows = nlohmann::json::array();
   for (const platform::UsageRow& row : *rows) {
     usage_rows.push_back({{"day", row.day}, {"meter", row.meter}, {"amount", row.amount}});
@@ -67,7 +47,7 @@ nlohmann::json account_export(Services& services, PlatformServices& platform, co
   audit.actor_user = who.user;
   audit.limit = 10000;
   auto entries = platform.store->query_audit(audit);
-  if (!entries.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+  if (!entries.is_ok()) account_service_unavailable();
   nlohmann::json audit_rows = nlohmann::json::array();
   for (const platform::AuditEntry& e : *entries) audit_rows.push_back(audit_entry_json(e));
   out["audit"] = audit_rows;
@@ -91,7 +71,7 @@ void add_account_routes(Router& router, Services& services) {
     // Every role may read its own organisation's name and plan here (organization:read is
     // for the organisation routes).
     auto organization = platform.store->get_organization(who.organization);
-    if (!organization.is_ok()) throw ApiException(503, error_code::kUnavailable, "the account service is not available");
+    if (!organization.is_ok()) account_service_unavailable();
     body["organization"] = organization_json(*organization);
     body["plan"] = plan_json(platform.plans.plan_or_free(who.plan));
     body["permissions"] = who.permissions.names();

@@ -24,17 +24,6 @@ using platform::Permission;
 
 constexpr int64_t kMaxId = 9'000'000'000'000'000'000LL;
 
-PlatformServices& platform_of(Services& services) {
-  if (!services.platform) {
-    throw ApiException(404, error_code::kNotFound, "this server runs without authentication");
-  }
-  return *services.platform;
-}
-
-[[noreturn]] void store_unavailable() {
-  throw ApiException(503, error_code::kUnavailable, "the account store is not available");
-}
-
 bool two_digits(const std::string& text, size_t at, int64_t* out) {
   if (at + 2 > text.size()) return false;
   const char a = text[at];
@@ -96,27 +85,6 @@ std::optional<std::string> text_param(const Request& request, const char* name) 
   return *text;
 }
 
-nlohmann::json text_or_null(const std::string& text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
-nlohmann::json audit_json(const platform::AuditEntry& entry) {
-  nlohmann::json details = nlohmann::json::parse(entry.details, nullptr, false);
-  if (details.is_discarded() || !details.is_object()) details = nlohmann::json::object();
-  return {{"id", entry.id},
-          {"at", platform::rfc3339(entry.at)},
-          {"organization", text_or_null(entry.organization)},
-          {"actor_user", text_or_null(entry.actor_user)},
-          {"actor_key", text_or_null(entry.actor_key)},
-          {"action", entry.action},
-          {"target", entry.target},
-          {"outcome", entry.outcome},
-          {"ip", entry.ip},
-          {"user_agent", entry.user_agent},
-          {"request_id", entry.request_id},
-          {"details", details}};
-}
-
 // Which organisations' entries a request may read: its own; any (or all, "*") with
 // admin:view_all_users.
 std::optional<std::string> audit_scope(const Request& request) {
@@ -132,7 +100,7 @@ std::optional<std::string> audit_scope(const Request& request) {
 
 void add_audit_routes(Router& router, Services& services) {
   router.add("GET", "/v1/audit", secured(services, needs(Permission::kOrganizationManageUsers), [&services](Request& request, ResponseWriter& w) {
-    PlatformServices& platform = platform_of(services);
+    PlatformServices& platform = platform_or_404(services);
     platform::AuditQuery query;
     query.organization = audit_scope(request);
     query.actor_user = text_param(request, "actor");
@@ -149,7 +117,7 @@ void add_audit_routes(Router& router, Services& services) {
     std::vector<platform::AuditEntry> entries;
     if (!empty) {
       auto found = platform.store->query_audit(query);
-      if (!found.is_ok()) store_unavailable();
+      if (!found.is_ok()) account_service_unavailable();
       entries = std::move(found).value();
     }
     nlohmann::json next = nullptr;
@@ -158,16 +126,16 @@ void add_audit_routes(Router& router, Services& services) {
       next = entries.back().id;
     }
     nlohmann::json data = nlohmann::json::array();
-    for (const platform::AuditEntry& entry : entries) data.push_back(audit_json(entry));
+    for (const platform::AuditEntry& entry : entries) data.push_back(audit_entry_json(entry));
     w.respond(json_response({{"data", data}, {"next_before", next}}));
   }));
 
   router.add("GET", "/v1/admin/organizations", secured(services, needs(Permission::kAdminAccessDashboard), [&services](Request& request, ResponseWriter& w) {
-    PlatformServices& platform = platform_of(services);
+    PlatformServices& platform = platform_or_404(services);
     auto organizations = platform.store->list_organizations();
-    if (!organizations.is_ok()) store_unavailable();
+    if (!organizations.is_ok()) account_service_unavailable();
     auto users = platform.store->list_all_users();
-    if (!users.is_ok()) store_unavailable();
+    if (!users.is_ok()) account_service_unavailable();
     std::map<std::string, int64_t> user_count;
     for (const platform::User& user : *users) ++user_count[user.organization];
     nlohmann::json data = nlohmann::json::array();
@@ -181,7 +149,7 @@ void add_audit_routes(Router& router, Services& services) {
   }));
 
   router.add("PATCH", "/v1/admin/organizations/{id}", secured(services, needs(Permission::kAdminManageFeatures), [&services](Request& request, ResponseWriter& w) {
-    PlatformServices& platform = platform_of(services);
+    PlatformServices& platform = platform_or_404(services);
     nlohmann::json body = parse_json_body(request);
     reject_unknown_fields(body, {"plan"});
     const std::string plan = required_string(body, "plan", 64);
@@ -191,7 +159,7 @@ void add_audit_routes(Router& router, Services& services) {
       if (organization.status().code() == ErrorCode::kNotFound) {
         throw ApiException(404, error_code::kNotFound, "no organisation '" + id.substr(0, 100) + "'");
       }
-      store_unavailable();
+      account_service_unavailable();
     }
     if (platform.plans.find(plan) == nullptr) {
       std::string known;
@@ -205,7 +173,7 @@ void add_audit_routes(Router& router, Services& services) {
       if (status.code() == ErrorCode::kNotFound) {
         throw ApiException(404, error_code::kNotFound, "no organisation '" + id.substr(0, 100) + "'");
       }
-      store_unavailable();
+      account_service_unavailable();
     }
     platform.auth->forget_organization(organization->id);  // the new plan acts at once
     audit_request(services, request, "admin.set_plan", organization->id, "success",
@@ -214,9 +182,9 @@ void add_audit_routes(Router& router, Services& services) {
   }));
 
   router.add("GET", "/v1/admin/users", secured(services, needs(Permission::kAdminViewAllUsers), [&services](Request& request, ResponseWriter& w) {
-    PlatformServices& platform = platform_of(services);
+    PlatformServices& platform = platform_or_404(services);
     auto users = platform.store->list_all_users();
-    if (!users.is_ok()) store_unavailable();
+    if (!users.is_ok()) account_service_unavailable();
     nlohmann::json data = nlohmann::json::array();
     for (const platform::User& user : *users) data.push_back(user_json(user));
     audit_request(services, request, "admin.list_users", "", "success");

@@ -9,17 +9,6 @@
 
 namespace ragd::server {
 
-namespace {
-
-Response no_content() {
-  Response response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
-}
-
-}  // namespace
-
 void add_auth_routes(Router& router, Services& services) {
   using platform::Permission;
   router.add("POST", "/v1/auth/register", secured(services, public_route(), [&services](Request& request, ResponseWriter& w) {

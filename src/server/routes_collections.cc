@@ -181,10 +181,7 @@ void add_collection_routes(Router& router, Services& services) {
     release_storage(services, request, uploaded);
     services.readers().forget(stored);
     audit_request(services, request, "collection.delete", name, "success");
-    Response response;
-    response.status = 204;
-    response.content_type.clear();
-    w.respond(std::move(response));
+    w.respond(no_content());
   }));
 }
 

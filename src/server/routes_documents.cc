@@ -423,10 +423,7 @@ void add_document_routes(Router& router, Services& services) {
                  throw ApiException(503, error_code::kUnavailable, "the document could not be deleted");
                }
                audit_request(services, request, "document.delete", public_name + "/" + key, "success");
-               Response response;
-               response.status = 204;
-               response.content_type.clear();
-               w.respond(std::move(response));
+               w.respond(no_content());
              }));
 }
 

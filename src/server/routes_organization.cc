@@ -78,10 +78,7 @@ void add_organization_routes(Router& router, Services& services) {
       throw ApiException(503, error_code::kUnavailable,
                          "the user is removed but their conversations could not all be deleted now");
     }
-    Response response;
-    response.status = 204;
-    response.content_type.clear();
-    w.respond(std::move(response));
+    w.respond(no_content());
   }));
 }
 

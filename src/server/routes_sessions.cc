@@ -24,13 +24,6 @@ nlohmann::json session_json(const SessionInfo& s) {
           {"updated_at", s.updated_at}, {"turn_count", s.turn_count}};
 }
 
-Response no_content() {
-  Response response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
-}
-
 }  // namespace
 
 nlohmann::json session_with_turns(SessionAccess& access, const std::string& id, const std::string& owner) {
