@@ -6,12 +6,12 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "../test_temp_dir.h"
 #include "platform/platform_store.h"
 
 namespace ragd::platform::store_test {
@@ -20,26 +20,7 @@ namespace ragd::platform::store_test {
 constexpr int64_t kNow = 1700000000;
 constexpr int64_t kDay = 86400;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ragd-pstore-XXXXXX").string();
-    char* made = ::mkdtemp(pattern.data());
-    if (made != nullptr) path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  bool ok() const { return !path_.empty(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::TempDir;
 
 inline Organization make_org(const std::string& id, const std::string& plan = "free") {
   Organization org;
